@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tunelua",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tunelua", targets: ["tunelua"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Public API
+
+        .executableTarget(
+            name: "tunelua",
+            dependencies: [
+                "Bridge", "CEditLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Implementation details
+
+        /// Swift over Lua, and the bindings that expose Engine and NN as Lua modules.
+        .target(name: "Bridge", dependencies: ["CLua", "Engine", "NN"]),
+        /// The tuner: hyperparameters, oracles, trials, the search loop and storage. No Lua.
+        .target(name: "Engine", dependencies: ["CSQLite", "CBLAS"]),
+        /// The training engine: tensors, layers, losses, optimizers, fit, and data readers. No Lua.
+        .target(name: "NN", dependencies: ["CBLAS", "CZlib"]),
+
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CEditLine", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: - Benchmarks (run by bench/*.sh; never timed tests)
+
+        .executableTarget(name: "bench-bridge", dependencies: ["Bridge"], path: "bench/bridge"),
+
+        // MARK: - Tests
+
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["tunelua"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,197 @@
+// Lua 5.4 as Swift sees it. This module has no stable API: it exists for Bridge alone.
+//
+// It holds three things Swift cannot write itself:
+//  1. static-inline wrappers for the parts of lua.h that are macros (lua_pop, lua_pcall, …);
+//  2. the allocator with a soft cap on the Lua heap;
+//  3. the trampoline through which every Lua->Swift call enters, so that `lua_error` (a longjmp)
+//     is only ever called after the Swift frame has returned.
+#ifndef TUNELUA_CLUA_SHIM_H
+#define TUNELUA_CLUA_SHIM_H
+
+#include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lualib.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+// MARK: - Macros as functions
+
+static const int TL_REGISTRYINDEX = LUA_REGISTRYINDEX;
+static const int TL_MULTRET = LUA_MULTRET;
+static inline int tl_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline void tl_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void tl_newtable(lua_State *L) { lua_newtable(L); }
+static inline void tl_insert(lua_State *L, int idx) { lua_insert(L, idx); }
+static inline void tl_remove(lua_State *L, int idx) { lua_remove(L, idx); }
+static inline void tl_replace(lua_State *L, int idx) { lua_replace(L, idx); }
+static inline const char *tl_tolstring_raw(lua_State *L, int idx, size_t *len) {
+    // Only for values that are already strings: lua_tolstring converts numbers in place.
+    return lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, len) : NULL;
+}
+static inline void *tl_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 1); }
+static inline int tl_isinteger(lua_State *L, int idx) { return lua_isinteger(L, idx); }
+static inline lua_Number tl_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
+static inline lua_Integer tl_tointeger(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
+static inline int tl_loadbuffer(lua_State *L, const char *buf, size_t len, const char *name, const char *mode) {
+    return luaL_loadbufferx(L, buf, len, name, mode);
+}
+
+// MARK: - The allocator
+
+/// Per-state allocator bookkeeping. `inSwift` is non-zero while a Swift frame is the innermost
+/// frame that an error would unwind: then the allocator never refuses, because a refusal would make
+/// Lua raise through Swift. Refusals happen only while Lua code runs under a pcall.
+typedef struct tl_alloc_state {
+    size_t used;
+    size_t limit;
+    int inSwift;
+    int refused;        // count of refusals, for tests and messages
+} tl_alloc_state;
+
+static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    tl_alloc_state *st = (tl_alloc_state *)ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        st->used -= old;
+        return NULL;
+    }
+    if (!st->inSwift && nsize > old && st->used - old + nsize > st->limit) {
+        st->refused++;
+        return NULL;  // Lua raises "not enough memory" in Lua frames
+    }
+    void *p = realloc(ptr, nsize);
+    if (p == NULL) {
+        if (st->inSwift) {
+            // Returning NULL here would unwind Swift frames; a real allocator failure is fatal.
+            fputs("tunelua: out of memory while the host was running (system allocator failed)\n", stderr);
+            abort();
+        }
+        return NULL;
+    }
+    st->used = st->used - old + nsize;
+    return p;
+}
+
+static inline lua_State *tl_newstate(tl_alloc_state *st) {
+    st->inSwift = 1;
+    return lua_newstate(tl_alloc, st);
+}
+
+static inline tl_alloc_state *tl_allocstate(lua_State *L) {
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    return (tl_alloc_state *)ud;
+}
+
+// MARK: - Calling Swift from Lua
+
+/// Implemented in Swift (Bridge, `@_cdecl`). Never raises. Returns the number of results pushed,
+/// or -1 after pushing one error value.
+extern int tunelua_bridge_dispatch(lua_State *L, void *box);
+/// Implemented in Swift: releases the retained Swift object a box holds.
+extern void tunelua_bridge_release(void *box);
+
+/// Every Lua->Swift call enters here. The closure's first upvalue is a box userdata holding a
+/// retained Swift object. `lua_error` runs only after the Swift frame has returned.
+static inline int tl_trampoline(lua_State *L) {
+    void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+    tl_alloc_state *st = tl_allocstate(L);
+    int saved = st->inSwift;
+    st->inSwift = 1;
+    int n = tunelua_bridge_dispatch(L, slot ? *slot : NULL);
+    st->inSwift = saved;
+    if (n < 0) return lua_error(L);
+    return n;
+}
+
+/// `__gc` of a box: hands the Swift object back exactly once.
+static inline int tl_box_gc(lua_State *L) {
+    void **slot = (void **)lua_touserdata(L, 1);
+    if (slot && *slot) {
+        void *box = *slot;
+        *slot = NULL;
+        tunelua_bridge_release(box);
+    }
+    return 0;
+}
+
+static inline void tl_pushtrampoline(lua_State *L, int nup) { lua_pushcclosure(L, tl_trampoline, nup); }
+static inline void tl_pushboxgc(lua_State *L) { lua_pushcfunction(L, tl_box_gc); }
+
+// MARK: - Calling Lua from Swift
+
+/// Registry key under which the message handler leaves the traceback of the last error.
+#define TL_TRACEBACK_KEY "tunelua.traceback"
+
+/// Message handler for every pcall made from Swift: keeps the error value as it is (strings and
+/// error objects alike) and records the traceback beside it in the registry.
+static inline int tl_msghandler(lua_State *L) {
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+            msg = lua_tostring(L, -1);
+        } else {
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        }
+    }
+    luaL_traceback(L, L, msg, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, TL_TRACEBACK_KEY);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/// Calls the function below `nargs` arguments with the message handler, marking Lua as the
+/// innermost runner for the allocator. The caller's stack must have the function and arguments.
+static inline int tl_pcall(lua_State *L, int nargs, int nresults) {
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, tl_msghandler);
+    lua_insert(L, base);
+    tl_alloc_state *st = tl_allocstate(L);
+    int saved = st->inSwift;
+    st->inSwift = 0;
+    int status = lua_pcall(L, nargs, nresults, base);
+    st->inSwift = saved;
+    lua_remove(L, base);
+    return status;
+}
+
+// MARK: - Raising operations, run protected
+
+static inline int tl_tostring_k(lua_State *L) {
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+/// `tostring(value)` with metamethods, protected: pushes the string (or an error value) and
+/// returns the pcall status.
+static inline int tl_ptostring(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    lua_pushcfunction(L, tl_tostring_k);
+    lua_pushvalue(L, idx);
+    return tl_pcall(L, 1, 1);
+}
+
+static inline int tl_openlibs_k(lua_State *L) {
+    luaL_openlibs(L);
+    return 0;
+}
+static inline int tl_popenlibs(lua_State *L) {
+    lua_pushcfunction(L, tl_openlibs_k);
+    return tl_pcall(L, 0, 0);
+}
+
+// MARK: - Interrupts (Ctrl-C)
+
+static inline void tl_stop_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    lua_sethook(L, NULL, 0, 0);
+    luaL_error(L, "interrupted!");
+}
+/// Safe to call from a signal handler: the next Lua instruction raises "interrupted!".
+static inline void tl_interrupt(lua_State *L) {
+    lua_sethook(L, tl_stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+static inline void tl_clear_interrupt(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
+
+#endif
