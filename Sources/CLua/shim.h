@@ -33,6 +33,10 @@ static inline void *tl_newuserdata(lua_State *L, size_t size) { return lua_newus
 static inline int tl_isinteger(lua_State *L, int idx) { return lua_isinteger(L, idx); }
 static inline lua_Number tl_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
 static inline lua_Integer tl_tointeger(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
+static inline const char *tl_typename(lua_State *L, int idx) { return luaL_typename(L, idx); }
+static inline FILE *tl_stderr(void) { return stderr; }
+static inline FILE *tl_stdout(void) { return stdout; }
+static inline int tl_gc(lua_State *L, int what, int data) { return lua_gc(L, what, data); }
 static inline int tl_loadbuffer(lua_State *L, const char *buf, size_t len, const char *name, const char *mode) {
     return luaL_loadbufferx(L, buf, len, name, mode);
 }

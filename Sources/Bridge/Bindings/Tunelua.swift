@@ -1,0 +1,16 @@
+import CLua
+
+/// The Lua modules tunelua provides, installed into a state as preloaded `require` targets.
+public enum Tunelua {
+    public static let version = "0.1.0"
+    public static let luaVersion = "Lua 5.4"
+
+    /// Makes `require "tunelua"` (and its submodules) available in `state`.
+    public static func install(in state: LuaState) {
+        state.preload("tunelua") { state in
+            let module = state.newTable()
+            module["version"] = .string(version)
+            return .table(module)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import CLua
+
+/// A strong reference from Swift to a Lua value, held in the registry until this object goes away.
+/// Must only be used on the thread that owns its state.
+public class LuaRef: @unchecked Sendable {
+    public unowned(unsafe) let state: LuaState
+    let ref: Int32
+
+    /// Takes the value on top of the stack of `L` (popping it).
+    init(state: LuaState, popping L: OpaquePointer) {
+        self.state = state
+        self.ref = luaL_ref(L, TL_REGISTRYINDEX)
+        state.liveRefs += 1
+    }
+
+    deinit {
+        if !state.isClosed {
+            luaL_unref(state.L, TL_REGISTRYINDEX, ref)
+            state.liveRefs -= 1
+        }
+    }
+
+    /// Pushes the referenced value onto `L`'s stack.
+    func push(_ L: OpaquePointer) {
+        lua_rawgeti(L, TL_REGISTRYINDEX, lua_Integer(ref))
+    }
+
+    /// Lua's type name of the referenced value ("table", "function", "userdata", …).
+    public var typeName: String {
+        let L = state.L
+        push(L)
+        defer { tl_pop(L, 1) }
+        return String(cString: lua_typename(L, lua_type(L, -1)))
+    }
+}
+
+/// A Lua function that Swift can call (always protected).
+public final class LuaFunction: LuaRef {
+    /// Calls the function with `arguments`, returning all its results.
+    @discardableResult
+    public func call(_ arguments: [LuaValue]) throws(LuaError) -> [LuaValue] {
+        let L = state.L
+        let top = lua_gettop(L)
+        guard lua_checkstack(L, Int32(arguments.count) + 8) != 0 else {
+            throw LuaError(message: "stack overflow (too many arguments)")
+        }
+        push(L)
+        for argument in arguments { state.push(argument, on: L) }
+        try state.protectedCall(L, arguments: Int32(arguments.count), results: TL_MULTRET)
+        let count = lua_gettop(L) - top
+        var results: [LuaValue] = []
+        results.reserveCapacity(Int(count))
+        for i in 0..<count { results.append(state.value(at: top + 1 + i, on: L)) }
+        lua_settop(L, top)
+        return results
+    }
+
+    @discardableResult
+    public func call(_ arguments: LuaValue...) throws(LuaError) -> [LuaValue] {
+        try call(arguments)
+    }
+}
+
+/// A Lua table that Swift reads and writes with raw access (never running metamethods).
+public final class LuaTable: LuaRef {
+    public subscript(key: String) -> LuaValue {
+        get {
+            let L = state.L
+            push(L)
+            key.withCString { _ = lua_pushstring(L, $0) }
+            lua_rawget(L, -2)
+            defer { tl_pop(L, 2) }
+            return state.value(at: -1, on: L)
+        }
+        set {
+            let L = state.L
+            push(L)
+            key.withCString { _ = lua_pushstring(L, $0) }
+            state.push(newValue, on: L)
+            lua_rawset(L, -3)
+            tl_pop(L, 1)
+        }
+    }
+
+    public subscript(index: Int) -> LuaValue {
+        get {
+            let L = state.L
+            push(L)
+            lua_rawgeti(L, -1, lua_Integer(index))
+            defer { tl_pop(L, 2) }
+            return state.value(at: -1, on: L)
+        }
+        set {
+            let L = state.L
+            push(L)
+            state.push(newValue, on: L)
+            lua_rawseti(L, -2, lua_Integer(index))
+            tl_pop(L, 1)
+        }
+    }
+
+    /// The length of the array part (`#t` without metamethods).
+    public var count: Int {
+        let L = state.L
+        push(L)
+        defer { tl_pop(L, 1) }
+        return Int(lua_rawlen(L, -1))
+    }
+
+    /// The array part `t[1]…t[#t]`.
+    public var array: [LuaValue] { (0..<count).map { self[$0 + 1] } }
+
+    /// Every key-value pair, in Lua's traversal order (raw `next`).
+    public var pairs: [(key: LuaValue, value: LuaValue)] {
+        let L = state.L
+        push(L)
+        var result: [(LuaValue, LuaValue)] = []
+        lua_pushnil(L)
+        while lua_next(L, -2) != 0 {
+            result.append((state.value(at: -2, on: L), state.value(at: -1, on: L)))
+            tl_pop(L, 1)
+        }
+        tl_pop(L, 1)
+        return result
+    }
+}

@@ -1,0 +1,269 @@
+import CLua
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One Lua 5.4 state and everything Swift keeps about it. Owned by one thread.
+///
+/// Every call into Lua is protected (`lua_pcall` with a message handler that records a traceback),
+/// and every Swift function Lua calls enters through the C trampoline, so a Lua error never unwinds
+/// a Swift frame.
+public final class LuaState {
+    /// The thread currently running Swift code for this state (the main thread, or the coroutine
+    /// that called into Swift). Nested calls into Lua use its stack.
+    var L: OpaquePointer
+    let mainThread: OpaquePointer
+    private let allocator: UnsafeMutablePointer<tl_alloc_state>
+    private(set) var isClosed = false
+    /// Registry references Swift holds right now (for leak tests).
+    public internal(set) var liveRefs = 0
+    /// Userdata classes by name.
+    var classes: [String: LuaClass] = [:]
+    var classByType: [ObjectIdentifier: LuaClass] = [:]
+    /// Modules `require` finds before searching the file system.
+    private var preloads: [String: (LuaState) throws -> LuaValue] = [:]
+
+    /// Creates a state with Lua's standard libraries.
+    /// - Parameter memoryLimit: soft cap on the Lua heap in bytes; past it, allocations made while
+    ///   Lua code runs fail with Lua's "not enough memory" error.
+    public init(memoryLimit: Int = LuaState.defaultMemoryLimit) throws(LuaError) {
+        allocator = .allocate(capacity: 1)
+        allocator.initialize(to: tl_alloc_state(used: 0, limit: max(memoryLimit, 1 << 20), inSwift: 1, refused: 0))
+        guard let L = tl_newstate(allocator) else {
+            allocator.deallocate()
+            throw LuaError(message: "cannot create a Lua state (out of memory)")
+        }
+        self.L = L
+        self.mainThread = L
+        lua_atpanic(L) { L in
+            let message = L.flatMap { tl_tolstring_raw($0, -1, nil) }.map { String(cString: $0) } ?? "?"
+            fputs("tunelua: unprotected Lua error (a bug in tunelua): \(message)\n", tl_stderr())
+            abort()
+        }
+        guard tl_popenlibs(L) == LUA_OK else {
+            let error = takeError(L, status: LUA_ERRRUN)
+            close()
+            throw error
+        }
+        installFunctionBoxMetatable()
+        try installPreloadSearcher()
+    }
+
+    deinit { close() }
+
+    /// Closes the state, running pending finalizers. Later use of any `LuaRef` is a no-op.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        lua_close(mainThread)
+        allocator.deallocate()
+    }
+
+    /// Half of physical memory, or of the address-space limit when one is set (`ulimit -v`), so
+    /// that Lua's cap is reached before the system allocator fails.
+    public static var defaultMemoryLimit: Int {
+        var limit = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
+        var rl = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &rl) == 0, rl.rlim_cur != rlim_t.max {
+            limit = min(limit, Int(clamping: rl.rlim_cur))
+        }
+        return max(limit / 2, 16 << 20)
+    }
+
+    /// Bytes the Lua heap uses now.
+    public var memoryInUse: Int { allocator.pointee.used }
+    /// The soft cap on the Lua heap.
+    public var memoryLimit: Int {
+        get { allocator.pointee.limit }
+        set { allocator.pointee.limit = newValue }
+    }
+
+    // MARK: - Running code
+
+    /// Loads and runs a chunk. `chunkName` is what errors show as the file (`"=search.lua"` shows
+    /// as `search.lua`; `"@path"` as `path`).
+    @discardableResult
+    public func run(_ code: String, chunkName: String = "=(string)", arguments: [LuaValue] = []) throws(LuaError) -> [LuaValue] {
+        let function = try load(code, chunkName: chunkName)
+        return try function.call(arguments)
+    }
+
+    /// Runs a file as `lua FILE` does; the chunk name is the path as given.
+    @discardableResult
+    public func run(file path: String, arguments: [LuaValue] = []) throws(LuaError) -> [LuaValue] {
+        let status = path.withCString { luaL_loadfilex(L, $0, nil) }
+        guard status == LUA_OK else { throw takeError(L, status: status) }
+        let function = LuaFunction(state: self, popping: L)
+        return try function.call(arguments)
+    }
+
+    /// Compiles a chunk without running it.
+    public func load(_ code: String, chunkName: String = "=(string)") throws(LuaError) -> LuaFunction {
+        var bytes = Array(code.utf8)
+        let status = bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { base in
+                tl_loadbuffer(L, base, buffer.count, chunkName, nil)
+            }
+        }
+        if bytes.isEmpty { bytes = [] }
+        guard status == LUA_OK else { throw takeError(L, status: status) }
+        return LuaFunction(state: self, popping: L)
+    }
+
+    /// Runs `function` on `L` with `arguments` already pushed; leaves results on the stack.
+    func protectedCall(_ L: OpaquePointer, arguments: Int32, results: Int32) throws(LuaError) {
+        let status = tl_pcall(L, arguments, results)
+        guard status == LUA_OK else { throw takeError(L, status: status) }
+    }
+
+    /// Pops the error value after a failed load or call and turns it into a `LuaError`.
+    func takeError(_ L: OpaquePointer, status: Int32) -> LuaError {
+        var traceback: String?
+        lua_getfield(L, TL_REGISTRYINDEX, "tunelua.traceback")
+        if let text = tl_tolstring_raw(L, -1, nil) { traceback = String(cString: text) }
+        tl_pop(L, 1)
+        lua_pushnil(L)
+        lua_setfield(L, TL_REGISTRYINDEX, "tunelua.traceback")
+
+        if status == LUA_ERRMEM {
+            tl_pop(L, 1)
+            return LuaError(message: "not enough memory", traceback: traceback)
+        }
+        if let text = tl_tolstring_raw(L, -1, nil) {
+            let message = String(cString: text)
+            tl_pop(L, 1)
+            return LuaError(message: message, traceback: traceback)
+        }
+        // An error object: keep it, and describe it by its __tostring.
+        var message = "(error object is a \(String(cString: tl_typename(L, -1))) value)"
+        if tl_ptostring(self.L == L ? L : L, -1) == LUA_OK, let text = tl_tolstring_raw(L, -1, nil) {
+            message = String(cString: text)
+        }
+        tl_pop(L, 1)
+        if lua_type(L, -1) == LUA_TNIL {
+            tl_pop(L, 1)
+            return LuaError(message: "nil", traceback: traceback)
+        }
+        let value = LuaRef(state: self, popping: L)
+        return LuaError(message: message, traceback: traceback, value: value)
+    }
+
+    // MARK: - Globals and modules
+
+    /// The global table.
+    public var globals: LuaTable {
+        lua_rawgeti(L, TL_REGISTRYINDEX, lua_Integer(LUA_RIDX_GLOBALS))
+        return LuaTable(state: self, popping: L)
+    }
+
+    /// Makes `require(name)` return the value `open` builds (once, on first require).
+    public func preload(_ name: String, _ open: @escaping (LuaState) throws -> LuaValue) {
+        preloads[name] = open
+    }
+
+    /// Adds a searcher in front of Lua's, so preloaded Swift modules win over files.
+    private func installPreloadSearcher() throws(LuaError) {
+        let searcher = function(name: "tunelua.searcher") { call in
+            guard let name = call.string(at: 1), let open = call.state.preloads[name] else {
+                call.push(.string("\n\tno tunelua module '\(call.string(at: 1) ?? "?")'"))
+                return 1
+            }
+            let loader = call.state.function(name: name) { inner in
+                inner.push(try open(inner.state))
+                return 1
+            }
+            call.push(loader)
+            call.push(.string(":preload:"))
+            return 2
+        }
+        let install = try load("""
+            local searcher = ...
+            table.insert(package.searchers, 2, searcher)
+            """, chunkName: "=tunelua")
+        try install.call([searcher])
+    }
+
+    // MARK: - Converting values
+
+    /// Pushes a Swift value onto `L`.
+    func push(_ value: LuaValue, on L: OpaquePointer) {
+        switch value {
+        case .nil: lua_pushnil(L)
+        case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
+        case .integer(let i): lua_pushinteger(L, lua_Integer(i))
+        case .number(let d): lua_pushnumber(L, d)
+        case .string(let s):
+            var s = s
+            s.withUTF8 { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+            }
+        case .table(let ref as LuaRef), .function(let ref as LuaRef), .userdata(let ref):
+            if ref.state === self { ref.push(L) } else { lua_pushnil(L) }
+        case .object(let object, let luaClass):
+            pushObject(object, luaClass, on: L)
+        case .array(let items):
+            lua_createtable(L, Int32(items.count), 0)
+            for (i, item) in items.enumerated() {
+                push(item, on: L)
+                lua_rawseti(L, -2, lua_Integer(i + 1))
+            }
+        case .dictionary(let items):
+            lua_createtable(L, 0, Int32(items.count))
+            for (key, item) in items {
+                push(.string(key), on: L)
+                push(item, on: L)
+                lua_rawset(L, -3)
+            }
+        }
+    }
+
+    /// Reads the value at `index` of `L`'s stack (without popping it).
+    func value(at index: Int32, on L: OpaquePointer) -> LuaValue {
+        switch lua_type(L, index) {
+        case LUA_TNIL, LUA_TNONE: return .nil
+        case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
+        case LUA_TNUMBER:
+            if tl_isinteger(L, index) != 0 { return .integer(Int64(tl_tointeger(L, index, nil))) }
+            return .number(tl_tonumber(L, index, nil))
+        case LUA_TSTRING:
+            var length = 0
+            let pointer = tl_tolstring_raw(L, index, &length)!
+            let buffer = UnsafeRawBufferPointer(start: pointer, count: length)
+            return .string(String(decoding: buffer, as: UTF8.self))
+        case LUA_TTABLE:
+            lua_pushvalue(L, index)
+            return .table(LuaTable(state: self, popping: L))
+        case LUA_TFUNCTION:
+            lua_pushvalue(L, index)
+            return .function(LuaFunction(state: self, popping: L))
+        default:
+            lua_pushvalue(L, index)
+            return .userdata(LuaRef(state: self, popping: L))
+        }
+    }
+
+    /// Converts a Swift value to a Lua reference (for storing Lua-side values in Swift objects).
+    public func reference(_ value: LuaValue) -> LuaRef {
+        push(value, on: L)
+        return LuaRef(state: self, popping: L)
+    }
+
+    /// The value a reference holds, as a `LuaValue`.
+    public func value(of ref: LuaRef) -> LuaValue {
+        ref.push(L)
+        defer { tl_pop(L, 1) }
+        return value(at: -1, on: L)
+    }
+
+    /// A fresh empty table.
+    public func newTable() -> LuaTable {
+        tl_newtable(L)
+        return LuaTable(state: self, popping: L)
+    }
+
+    /// Runs Lua's full garbage collector (tests use it to check that boxes are released).
+    public func collectGarbage() {
+        // lua_gc with LUA_GCCOLLECT runs finalizers in protected mode; it does not raise.
+        _ = tl_gc(L, LUA_GCCOLLECT, 0)
+    }
+}

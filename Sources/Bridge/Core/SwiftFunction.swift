@@ -1,0 +1,96 @@
+import CLua
+
+/// The body of a Swift function callable from Lua: reads its arguments from the call, pushes its
+/// results, and returns how many it pushed. Throwing raises a Lua error in the caller.
+public typealias LuaFunctionBody = (inout LuaCall) throws -> Int32
+
+/// What a Lua closure's box holds: the Swift function and the state it belongs to.
+final class SwiftFunctionBox {
+    let name: String
+    let body: LuaFunctionBody
+    unowned(unsafe) let state: LuaState
+    /// Live boxes, for tests that prove closures are released after GC.
+    nonisolated(unsafe) static var liveCount = 0
+
+    init(name: String, state: LuaState, body: @escaping LuaFunctionBody) {
+        self.name = name
+        self.state = state
+        self.body = body
+        SwiftFunctionBox.liveCount += 1
+    }
+
+    deinit { SwiftFunctionBox.liveCount -= 1 }
+}
+
+/// Swift functions alive in any state (released when Lua collects their closures).
+public var liveSwiftFunctionCount: Int { SwiftFunctionBox.liveCount }
+
+extension LuaState {
+    static let boxMetatableKey = "tunelua.box"
+
+    func installFunctionBoxMetatable() {
+        lua_createtable(L, 0, 2)
+        tl_pushboxgc(L)
+        lua_setfield(L, -2, "__gc")
+        lua_pushstring(L, "tunelua function box")
+        lua_setfield(L, -2, "__name")
+        lua_setfield(L, TL_REGISTRYINDEX, LuaState.boxMetatableKey)
+    }
+
+    /// Pushes a box userdata holding a retained reference to `object`, with the given metatable
+    /// (from the registry) whose `__gc` releases it.
+    func pushBox(_ object: AnyObject, metatable: String, on L: OpaquePointer) {
+        let slot = tl_newuserdata(L, MemoryLayout<UnsafeMutableRawPointer>.size)!
+        slot.assumingMemoryBound(to: UnsafeMutableRawPointer?.self).pointee =
+            Unmanaged.passRetained(object).toOpaque()
+        lua_getfield(L, TL_REGISTRYINDEX, metatable)
+        lua_setmetatable(L, -2)
+    }
+
+    /// A Lua function that runs `body` in Swift. `name` is used in error messages.
+    public func function(name: String, _ body: @escaping LuaFunctionBody) -> LuaValue {
+        pushFunction(name: name, body, on: L)
+        return .function(LuaFunction(state: self, popping: L))
+    }
+
+    func pushFunction(name: String, _ body: @escaping LuaFunctionBody, on L: OpaquePointer) {
+        pushBox(SwiftFunctionBox(name: name, state: self, body: body), metatable: LuaState.boxMetatableKey, on: L)
+        tl_pushtrampoline(L, 1)
+    }
+}
+
+/// The entry point of every Lua->Swift call (called by the C trampoline). Never raises: a thrown
+/// Swift error becomes an error value on the stack and the trampoline raises it after we return.
+@_cdecl("tunelua_bridge_dispatch")
+func tuneluaBridgeDispatch(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?) -> Int32 {
+    guard let L else { return 0 }
+    guard let box else {
+        _ = lua_pushstring(L, "tunelua: call to a released Swift function")
+        return -1
+    }
+    let function = Unmanaged<SwiftFunctionBox>.fromOpaque(box).takeUnretainedValue()
+    let state = function.state
+    let savedThread = state.L
+    state.L = L
+    defer { state.L = savedThread }
+    var call = LuaCall(L: L, state: state, functionName: function.name)
+    do {
+        return try function.body(&call)
+    } catch let error as LuaError {
+        // Re-raise what Lua raised, unchanged: error objects keep their kind, and messages
+        // already carry their position.
+        if let value = error.value { value.push(L) } else { state.push(.string(error.message), on: L) }
+        return -1
+    } catch {
+        luaL_where(L, 1)
+        state.push(.string(String(describing: error)), on: L)
+        lua_concat(L, 2)
+        return -1
+    }
+}
+
+@_cdecl("tunelua_bridge_release")
+func tuneluaBridgeRelease(_ box: UnsafeMutableRawPointer?) {
+    guard let box else { return }
+    Unmanaged<AnyObject>.fromOpaque(box).release()
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Bridge
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tunelua [options] [script [args]]`, shaped like the standalone `lua` command.
+struct TuneluaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tunelua",
+        abstract: "A hyperparameter tuner with Keras Tuner's API, scripted in Lua.",
+        discussion: """
+            tunelua search.lua [args]   run a tuning script (arg[1..] hold the args)
+            tunelua                     start the interactive REPL
+            tunelua -i search.lua       run a script, then the REPL
+            tunelua -e 'print(1)'       run a one-liner
+            tunelua summary DIR/PROJECT print the results of an existing project
+            """,
+        version: "tunelua \(Tunelua.version) (\(Tunelua.luaVersion))"
+    )
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run CHUNK (may be repeated).", valueName: "chunk"))
+    var chunks: [String] = []
+
+    @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.")
+    var interactive = false
+
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Soft cap on the Lua heap, e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
+    var memoryLimit: String?
+
+    /// The script and its arguments: everything from the first word that is not an option on,
+    /// which `main` splits off before parsing so that options after it belong to the script.
+    var script: [String] = []
+
+    enum CodingKeys: String, CodingKey { case chunks, interactive, memoryLimit }
+
+    /// Splits the command line as `lua` does: options, then the script and its arguments.
+    static func split(_ arguments: [String]) -> (options: [String], script: [String]) {
+        var i = 0
+        while i < arguments.count {
+            let word = arguments[i]
+            if word == "--" { return (Array(arguments[..<i]), Array(arguments[(i + 1)...])) }
+            if word == "-e" || word == "--memory-limit" { i += 2; continue }
+            if word.hasPrefix("-") && word != "-" { i += 1; continue }
+            break
+        }
+        i = min(i, arguments.count)
+        return (Array(arguments[..<i]), Array(arguments[i...]))
+    }
+
+    func run() throws {
+        if script.first == "summary" {
+            try Summary.run(Array(script.dropFirst()))
+            return
+        }
+        var limit = LuaState.defaultMemoryLimit
+        if let memoryLimit {
+            guard let bytes = parseSize(memoryLimit) else {
+                throw ValidationError("--memory-limit: cannot read '\(memoryLimit)' as a size (try 512M or 4G)")
+            }
+            limit = bytes
+        }
+        let runner: ScriptRunner
+        do {
+            runner = try ScriptRunner(memoryLimit: limit)
+        } catch {
+            report(error)
+            throw ExitCode(1)
+        }
+        let scriptPath = script.first
+        runner.setArguments(script: scriptPath, arguments: Array(script.dropFirst()))
+
+        for chunk in chunks {
+            guard runner.runChunk(chunk, name: "=(command line)") else { throw ExitCode(1) }
+        }
+        if let scriptPath {
+            guard runner.runScript(scriptPath, arguments: Array(script.dropFirst())) else { throw ExitCode(1) }
+        }
+        if interactive || (scriptPath == nil && chunks.isEmpty) {
+            if isatty(0) != 0 || interactive {
+                REPL(runner: runner).run()
+            } else {
+                // As `lua` does: a non-terminal standard input is run as a script.
+                guard runner.runStandardInput() else { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+/// `512M`, `4G`, `1024` → bytes.
+func parseSize(_ text: String) -> Int? {
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+    var digits = text.uppercased()
+    if digits.hasSuffix("B") { digits.removeLast() }
+    var multiplier = 1
+    if let last = digits.last, let unit = units[last] {
+        multiplier = unit
+        digits.removeLast()
+    }
+    guard let value = Double(digits), value > 0 else { return nil }
+    return Int(value * Double(multiplier))
+}
+
+func report(_ error: Error) {
+    let text: String
+    if let error = error as? LuaError { text = error.fullDescription } else { text = String(describing: error) }
+    writeError("tunelua: \(text)\n")
+}
+
+func writeError(_ text: String) { Console.writeError(text) }
