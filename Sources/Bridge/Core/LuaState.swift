@@ -17,6 +17,8 @@ public final class LuaState {
     private(set) var isClosed = false
     /// Registry references Swift holds right now (for leak tests).
     public internal(set) var liveRefs = 0
+    /// Swift functions Lua holds right now; each is released when Lua collects its closure.
+    public internal(set) var liveFunctions = 0
     /// Userdata classes by name.
     var classes: [String: LuaClass] = [:]
     var classByType: [ObjectIdentifier: LuaClass] = [:]

@@ -9,21 +9,16 @@ final class SwiftFunctionBox {
     let name: String
     let body: LuaFunctionBody
     unowned(unsafe) let state: LuaState
-    /// Live boxes, for tests that prove closures are released after GC.
-    nonisolated(unsafe) static var liveCount = 0
 
     init(name: String, state: LuaState, body: @escaping LuaFunctionBody) {
         self.name = name
         self.state = state
         self.body = body
-        SwiftFunctionBox.liveCount += 1
+        state.liveFunctions += 1
     }
 
-    deinit { SwiftFunctionBox.liveCount -= 1 }
+    deinit { state.liveFunctions -= 1 }
 }
-
-/// Swift functions alive in any state (released when Lua collects their closures).
-public var liveSwiftFunctionCount: Int { SwiftFunctionBox.liveCount }
 
 extension LuaState {
     static let boxMetatableKey = "tunelua.box"
