@@ -40,12 +40,17 @@ let package = Package(
 
         .executableTarget(name: "bench-bridge", dependencies: ["Bridge"], path: "bench/bridge"),
 
+        // MARK: - Tools
+
+        /// The bridge soak loop, in a process of its own (resident memory; valgrind).
+        .executableTarget(name: "bridge-soak", dependencies: ["Bridge"], path: "tools/bridge-soak"),
+
         // MARK: - Tests
 
         .testTarget(name: "BridgeTests", dependencies: ["Bridge"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["tunelua"]),
+        .testTarget(name: "CLITests", dependencies: ["tunelua", "bridge-soak"]),
     ],
     swiftLanguageModes: [.v6]
 )

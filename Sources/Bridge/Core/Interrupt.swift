@@ -23,6 +23,11 @@ public enum Interrupt {
     public static func catching<T>(_ state: LuaState, _ body: () throws -> T) rethrows -> T {
         target = state.mainThread
         flag = 0
+        // A parent may have left SIGINT blocked (test runners, some shells' job control).
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &signals, nil)
         signal(SIGINT) { _ in
             signal(SIGINT, SIG_DFL)
             Interrupt.flag = 1

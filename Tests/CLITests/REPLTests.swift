@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pty functions, looked up at run time: Glibc's Swift module hides them behind _XOPEN_SOURCE.
+private enum PTY {
+    typealias IntFunction = @convention(c) (Int32) -> Int32
+    typealias NameFunction = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
+    static func symbol<T>(_ name: String, as type: T.Type) -> T {
+        unsafeBitCast(dlsym(UnsafeMutableRawPointer(bitPattern: 0), name), to: type)
+    }
+    static let openpt = symbol("posix_openpt", as: IntFunction.self)
+    static let grant = symbol("grantpt", as: IntFunction.self)
+    static let unlock = symbol("unlockpt", as: IntFunction.self)
+    static let name = symbol("ptsname", as: NameFunction.self)
+}
+
+/// The REPL driven through a pseudo-terminal, as a person at a keyboard drives it.
+@Suite(.serialized)
+struct REPLTests {
+    /// A `tunelua` process whose terminal is the slave side of a pty we hold the master of.
+    final class Session {
+        let process = Process()
+        let master: Int32
+        var transcript = ""
+
+        init(arguments: [String] = []) throws {
+            master = PTY.openpt(O_RDWR | O_NOCTTY)
+            guard master >= 0, PTY.grant(master) == 0, PTY.unlock(master) == 0, let name = PTY.name(master) else {
+                throw POSIXError(.EIO)
+            }
+            let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+            let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+            // setsid --ctty makes the pty the child's controlling terminal, so Ctrl-C typed into it
+            // reaches the child as SIGINT, exactly as at a keyboard.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            process.arguments = ["--ctty", "--wait", Tunelua.binary] + arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment["TERM"] = "dumb"
+            environment["HOME"] = FileManager.default.temporaryDirectory.path
+            process.environment = environment
+            process.standardInput = handle
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+        }
+
+        deinit {
+            if process.isRunning { process.terminate() }
+            close(master)
+        }
+
+        func send(_ text: String) { _ = text.withCString { write(master, $0, strlen($0)) } }
+
+        /// Reads until the transcript (since `from`) contains `text`, or fails after `timeout`.
+        @discardableResult
+        func expect(_ text: String, timeout: Double = 10) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while Date() < deadline {
+                if let range = transcript.range(of: text) {
+                    transcript = String(transcript[range.upperBound...])
+                    return true
+                }
+                var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+                if poll(&poller, 1, 100) > 0 {
+                    let n = read(master, &buffer, buffer.count)
+                    if n <= 0 { break }
+                    transcript += String(decoding: buffer[0..<n], as: UTF8.self)
+                }
+            }
+            return transcript.contains(text)
+        }
+    }
+
+    @Test func expressionValuesArePrinted() throws {
+        let session = try Session()
+        #expect(session.expect("> "))
+        session.send("1+1\n")
+        #expect(session.expect("2"))
+        session.send("'a', nil, 3\n")
+        #expect(session.expect("a\tnil\t3"))
+    }
+
+    @Test func incompleteStatementContinuesOnTheNextLine() throws {
+        let session = try Session()
+        #expect(session.expect("> "))
+        session.send("function sq(x)\n")
+        #expect(session.expect(">> "))
+        session.send("return x * x end\n")
+        session.send("sq(12)\n")
+        #expect(session.expect("144"))
+    }
+
+    @Test func errorsAreReportedAndTheSessionGoesOn() throws {
+        let session = try Session()
+        #expect(session.expect("> "))
+        session.send("error('oops')\n")
+        #expect(session.expect("oops"))
+        session.send("40 + 2\n")
+        #expect(session.expect("42"))
+    }
+
+    @Test func ctrlCInterruptsAComputationAndReturnsToThePrompt() throws {
+        let session = try Session()
+        #expect(session.expect("> "))
+        session.send("while true do end\n")
+        usleep(300_000)
+        session.send("\u{3}")
+        #expect(session.expect("interrupted!"))
+        session.send("'still here'\n")
+        #expect(session.expect("still here"))
+    }
+
+    @Test func ctrlDExits() throws {
+        let session = try Session()
+        #expect(session.expect("> "))
+        session.send("\u{4}")
+        let deadline = Date().addingTimeInterval(10)
+        while session.process.isRunning && Date() < deadline { usleep(20_000) }
+        #expect(!session.process.isRunning)
+        #expect(session.process.terminationStatus == 0)
+    }
+
+    @Test func dashIRunsTheScriptThenTheREPL() throws {
+        let path = try Tunelua.script("answer = 41\n")
+        let session = try Session(arguments: ["-i", path])
+        #expect(session.expect("> "))
+        session.send("answer + 1\n")
+        #expect(session.expect("42"))
+    }
+}
