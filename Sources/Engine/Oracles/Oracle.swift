@@ -13,7 +13,7 @@ open class Oracle {
     public let allowNewEntries: Bool
     public let tuneNewEntries: Bool
     /// The seed this search started from (drawn at random when none was given).
-    public let seed: UInt64
+    public private(set) var seed: UInt64
     /// The random stream; persisted, so a resumed search continues it. Subclasses draw from it.
     public var rng: SeededGenerator
     public let maxRetriesPerTrial: Int
@@ -310,6 +310,29 @@ open class Oracle {
         ])
     }
 
+    private var cachedSpace: (ObjectIdentifier, Int, String)?
+
+    /// `getState()` as JSON text, re-encoding the space only when it changed (this is written with
+    /// every trial start, so it must stay cheap).
+    public func stateText() -> String {
+        let id = ObjectIdentifier(hyperparameters)
+        let space: String
+        if let c = cachedSpace, c.0 == id, c.1 == hyperparameters.spaceVersion {
+            space = c.2
+        } else {
+            space = hyperparameters.spaceJSON.encoded
+            cachedSpace = (id, hyperparameters.spaceVersion, space)
+        }
+        var out = "{\"kind\":"
+        JSON.quote(kind, into: &out)
+        out += ",\"seed\":" + String(Int64(bitPattern: seed)) + ",\"rng\":"
+        rng.json.encode(into: &out)
+        out += ",\"hyperparameters\":" + space + ",\"extra\":"
+        extraState().encode(into: &out)
+        out += "}"
+        return out
+    }
+
     /// Restores state written by `getState` (the seed stream continues where it stopped).
     public func setState(_ state: JSON) throws {
         if let k = state["kind"]?.stringValue, k != kind {
@@ -319,6 +342,7 @@ open class Oracle {
             throw EngineError(.corruptData, "set_state: the stored oracle state has no random generator state")
         }
         rng = g
+        if let s = state["seed"]?.intValue { seed = UInt64(bitPattern: s) }
         let space = HyperParameters()
         try space.merge(try (state["hyperparameters"]?.arrayValue ?? []).map(HyperParameter.init(json:)), overwrite: false)
         space.values = HPValues()
