@@ -51,6 +51,10 @@ public final class LuaClass {
 }
 
 extension LuaState {
+    /// The key (a unique address) marking our metatables, so a foreign userdata (an io file) is
+    /// never read as a Swift object.
+    nonisolated(unsafe) static let classMarker = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
     /// Creates the class's metatable (once per state). Called on the first push of an object.
     func install(_ luaClass: LuaClass) {
         if classes[luaClass.name] != nil { return }
@@ -58,7 +62,7 @@ extension LuaState {
         let L = self.L
         lua_createtable(L, 0, 8)                      // metatable
         push(.string(luaClass.name), on: L); lua_setfield(L, -2, "__name")
-        lua_pushboolean(L, 1); lua_setfield(L, -2, "__tunelua")
+        lua_pushboolean(L, 1); lua_rawsetp(L, -2, LuaState.classMarker)
         tl_pushboxgc(L); lua_setfield(L, -2, "__gc")
         for (name, body) in luaClass.metamethods {
             pushFunction(name: name, body, on: L)
@@ -166,8 +170,7 @@ extension LuaState {
     /// The Swift object in the userdata at `index`, if it is one of ours.
     func object(at index: Int32, on L: OpaquePointer) -> AnyObject? {
         guard lua_type(L, index) == LUA_TUSERDATA, lua_getmetatable(L, index) != 0 else { return nil }
-        _ = lua_pushstring(L, "__tunelua")
-        lua_rawget(L, -2)                  // raw: a user-made metatable may have metamethods
+        lua_rawgetp(L, -1, LuaState.classMarker)  // raw: a user-made metatable may have metamethods
         let ours = lua_toboolean(L, -1) != 0
         tl_pop(L, 2)
         guard ours, let slot = lua_touserdata(L, index)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self),

@@ -63,14 +63,26 @@ func tuneluaBridgeDispatch(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?)
         _ = lua_pushstring(L, "tunelua: call to a released Swift function")
         return -1
     }
-    let function = Unmanaged<SwiftFunctionBox>.fromOpaque(box).takeUnretainedValue()
-    let state = function.state
-    let savedThread = state.L
-    state.L = L
-    defer { state.L = savedThread }
-    var call = LuaCall(L: L, state: state, functionName: function.name)
+    // The closure's upvalue keeps the box alive for the whole call: no retain needed.
+    return Unmanaged<SwiftFunctionBox>.fromOpaque(box)._withUnsafeGuaranteedRef { function in
+        let state = function.state
+        let thread = state.currentThread
+        let savedThread = thread.pointee
+        thread.pointee = L
+        defer { thread.pointee = savedThread }
+        var call = LuaCall(L: L, state: state, box: function)
+        do {
+            return try function.body(&call)
+        } catch {
+            return raise(error, on: L, state: state)
+        }
+    }
+}
+
+/// Pushes the error value for a thrown Swift error and returns the trampoline's error flag.
+private func raise(_ error: any Error, on L: OpaquePointer, state: LuaState) -> Int32 {
     do {
-        return try function.body(&call)
+        throw error
     } catch let error as LuaError {
         // Re-raise what Lua raised, unchanged: error objects keep their kind, and messages
         // already carry their position.
