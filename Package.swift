@@ -16,7 +16,7 @@ let package = Package(
         .executableTarget(
             name: "tunelua",
             dependencies: [
-                "Bridge", "CEditLine",
+                "Bridge", "Engine", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

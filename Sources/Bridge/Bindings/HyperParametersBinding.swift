@@ -116,7 +116,15 @@ enum HyperParametersBinding {
             readOnly(.dictionary(hp.values.map { ($0.name, LuaValue($0.value)) }), state: state, what: "values")
         }
         c.getter("space") { (hp: HyperParameters) in
-            .array(hp.space.map { LuaValue($0.json) })
+            // Each entry reads like Keras Tuner's HyperParameter objects: `entry.name`,
+            // `entry.min_value`, …, plus `class_name`.
+            .array(hp.space.map { entry in
+                var fields: [(String, LuaValue)] = [("class_name", .string(entry.className))]
+                if case .object(let pairs)? = entry.json["config"] {
+                    fields += pairs.map { ($0.0, LuaValue($0.1)) }
+                }
+                return .dictionary(fields)
+            })
         }
         c.metamethod("__tostring") { call in
             call.results(.string(try this(call).description))

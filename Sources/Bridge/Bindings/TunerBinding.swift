@@ -227,6 +227,14 @@ enum TunerBinding {
               return keras.__tune_hypermodel(self, trial, ...)
             end
             Tuner.__tostring = function(self) return "<" .. getmetatable(self).__name .. ">" end
+            --- Keras Tuner refuses a tuner that has neither a hypermodel nor its own run_trial.
+            function Tuner.__check_hypermodel(self)
+              if self.hypermodel == nil and self.run_trial == Tuner.run_trial then
+                error(getmetatable(self).__name .. ": no hypermodel and no run_trial: pass a build function " ..
+                      "(the first argument or hypermodel=), or run_trial = function(self, trial, ...) … end, " ..
+                      "or subclass with :extend() and define run_trial", 0)
+              end
+            end
             """, chunkName: "=tunelua.Tuner").call([.table(tuner.table)])
         _ = hyperModel
         return tuner
@@ -277,6 +285,7 @@ enum TunerBinding {
             engineTuner = try open()
         }
         call.state.setHandle(TunerHandle(tuner: engineTuner, hypermodel: hypermodel), class: TunerHandle.luaClass, on: instance)
+        _ = try call.state.invoke(.table(instance), "__check_hypermodel", [])
         return 0
     }
 

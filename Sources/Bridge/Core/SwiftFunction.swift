@@ -89,11 +89,28 @@ private func raise(_ error: any Error, on L: OpaquePointer, state: LuaState) -> 
         if let value = error.value { value.push(L) } else { state.push(.string(error.message), on: L) }
         return -1
     } catch {
-        luaL_where(L, 1)
-        state.push(.string(String(describing: error)), on: L)
-        lua_concat(L, 2)
+        state.push(.string(userPosition(L) + String(describing: error)), on: L)
         return -1
     }
+}
+
+/// `file:line: ` of the innermost Lua function that is the user's, skipping tunelua's own Lua
+/// helpers (chunks named `=tunelua…`), so messages point at the line the user wrote.
+private func userPosition(_ L: OpaquePointer) -> String {
+    var level: Int32 = 1
+    var info = lua_Debug()
+    while lua_getstack(L, level, &info) != 0 {
+        _ = lua_getinfo(L, "Sl", &info)
+        let source = info.source.map { String(cString: $0) } ?? ""
+        if info.currentline > 0 && !source.hasPrefix("=tunelua") {
+            let file = withUnsafeBytes(of: &info.short_src) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            return "\(file):\(info.currentline): "
+        }
+        level += 1
+    }
+    return ""
 }
 
 @_cdecl("tunelua_bridge_release")
