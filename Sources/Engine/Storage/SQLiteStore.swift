@@ -143,12 +143,15 @@ public final class SQLiteStore: ProjectStore {
 
     private func configure() throws {
         sqlite3_busy_timeout(db, 5000)
-        try exec("PRAGMA journal_mode=WAL")
-        try exec("PRAGMA synchronous=NORMAL")
         let version = try queryInt("PRAGMA user_version")
         if version == 0 {
+            // Before WAL, so the mark lands in the main file's header, where the next open checks it.
+            try exec("PRAGMA application_id=\(SQLiteStore.applicationId)")
+        }
+        try exec("PRAGMA journal_mode=WAL")
+        try exec("PRAGMA synchronous=NORMAL")
+        if version == 0 {
             try transaction {
-                try exec("PRAGMA application_id=\(SQLiteStore.applicationId)")
                 try exec("""
                     CREATE TABLE IF NOT EXISTS project(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                     CREATE TABLE IF NOT EXISTS oracle_state(id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, updated REAL NOT NULL);
