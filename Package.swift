@@ -39,6 +39,7 @@ let package = Package(
         // MARK: - Benchmarks (run by bench/*.sh; never timed tests)
 
         .executableTarget(name: "bench-bridge", dependencies: ["Bridge"], path: "bench/bridge"),
+        .executableTarget(name: "bench-tuner", dependencies: ["Engine"], path: "bench/tuner"),
 
         // MARK: - Tools
 

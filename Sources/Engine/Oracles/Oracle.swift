@@ -29,6 +29,8 @@ open class Oracle {
     /// Why the last `createTrial` stopped the search, when it was not max_trials.
     public private(set) var stopReason: String?
 
+    /// The best completed trial, kept up to date so the per-trial display needs no sort.
+    private var bestCompleted: Trial?
     private var triedSoFar = Set<String>()
     private var idToHash: [String: String] = [:]
     private var consecutiveFailures = 0
@@ -242,6 +244,7 @@ open class Oracle {
             }
         }
         endOrder.append(known.trialId)
+        if known.status == .completed { considerForBest(known) }
         consecutiveFailures = known.status == .failed ? consecutiveFailures + 1 : 0
         if let limit = maxConsecutiveFailedTrials, consecutiveFailures >= limit {
             let detail = known.message.map { "\n" + $0 } ?? ""
@@ -278,6 +281,10 @@ open class Oracle {
 
     /// Completed trials best first (ties by creation order), padded with the others as in Keras Tuner.
     public func getBestTrials(_ numTrials: Int = 1) -> [Trial] {
+        if numTrials == 1 {
+            if let bestCompleted { return [bestCompleted] }
+            return orderedTrials.first.map { [$0] } ?? []
+        }
         let completed = orderedTrials.filter { $0.status == .completed && $0.score != nil }
         let maximize = objective.direction == .max
         var sorted = completed.sorted { a, b in
@@ -288,6 +295,16 @@ open class Oracle {
             sorted += orderedTrials.filter { !($0.status == .completed && $0.score != nil) }
         }
         return Array(sorted.prefix(max(0, numTrials)))
+    }
+
+    private func considerForBest(_ trial: Trial) {
+        guard let score = trial.score, !score.isNaN else { return }
+        if let best = bestCompleted, let b = best.score {
+            let better = objective.direction == .max ? score > b : score < b
+            if better || (score == b && trial.index < best.index) { bestCompleted = trial }
+        } else {
+            bestCompleted = trial
+        }
     }
 
     /// `max_trials` minus the trials created so far; nil when unlimited.
@@ -364,6 +381,8 @@ open class Oracle {
             idToHash[t.trialId] = key
         }
         self.endOrder = endOrder.filter { trials[$0] != nil }
+        bestCompleted = nil
+        for t in orderedTrials where t.status == .completed { considerForBest(t) }
         consecutiveFailures = 0
         for id in self.endOrder { consecutiveFailures = trials[id]!.status == .failed ? consecutiveFailures + 1 : 0 }
         // popLast takes from the end: the lowest index reruns first.

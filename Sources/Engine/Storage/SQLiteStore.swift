@@ -63,7 +63,7 @@ public final class SQLiteStore: ProjectStore {
         }
         try SQLiteStore.checkExistingFile(databasePath)
         try openDatabase(flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)
-        sqlite3_busy_timeout(db, 5000)
+        sqlite3_busy_timeout(db, 300)
     }
 
     deinit { close() }
@@ -143,24 +143,30 @@ public final class SQLiteStore: ProjectStore {
 
     private func configure() throws {
         sqlite3_busy_timeout(db, 5000)
-        try exec("PRAGMA journal_mode=WAL")
-        try exec("PRAGMA synchronous=NORMAL")
+        // One writer per project (the flock says so too): exclusive locking keeps the WAL index in
+        // process memory and skips the per-transaction file locks, a large share of a commit's cost.
+        // A reader (`tunelua summary`) waits until the search ends.
+        try exec("PRAGMA locking_mode=EXCLUSIVE")
         let version = try queryInt("PRAGMA user_version")
         if version == 0 {
+            // Before WAL, so the mark lands in the main file's header, where the next open checks it.
+            try exec("PRAGMA application_id=\(SQLiteStore.applicationId)")
+        }
+        try exec("PRAGMA journal_mode=WAL")
+        try exec("PRAGMA synchronous=NORMAL")
+        if version == 0 {
             try transaction {
-                try exec("PRAGMA application_id=\(SQLiteStore.applicationId)")
                 try exec("""
                     CREATE TABLE IF NOT EXISTS project(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                    CREATE TABLE IF NOT EXISTS oracle_state(id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, updated REAL NOT NULL);
+                    CREATE TABLE IF NOT EXISTS oracle_state(id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, updated REAL NOT NULL, state_seq INTEGER NOT NULL DEFAULT 0);
                     CREATE TABLE IF NOT EXISTS trials(
-                        trial_id TEXT PRIMARY KEY, idx INTEGER NOT NULL UNIQUE, status TEXT NOT NULL,
+                        idx INTEGER PRIMARY KEY, trial_id TEXT NOT NULL, status TEXT NOT NULL,
                         hyperparameters TEXT NOT NULL, score REAL, best_step INTEGER NOT NULL DEFAULT 0,
                         message TEXT, run_count INTEGER NOT NULL DEFAULT 0, end_seq INTEGER,
-                        started REAL, ended REAL, worker TEXT, heartbeat REAL);
+                        started REAL, ended REAL, worker TEXT, heartbeat REAL, oracle_state TEXT, state_seq INTEGER);
                     CREATE TABLE IF NOT EXISTS metrics(
                         id INTEGER PRIMARY KEY, trial_id TEXT NOT NULL, name TEXT NOT NULL, step INTEGER NOT NULL,
                         value REAL, direction TEXT NOT NULL);
-                    CREATE INDEX IF NOT EXISTS metrics_by_trial ON metrics(trial_id);
                     CREATE TABLE IF NOT EXISTS checkpoints(
                         trial_id TEXT NOT NULL, step INTEGER NOT NULL, data BLOB NOT NULL, saved REAL NOT NULL,
                         PRIMARY KEY (trial_id, step));
@@ -178,7 +184,15 @@ public final class SQLiteStore: ProjectStore {
         let meta = try queryPairs("SELECT key, value FROM project")
         guard let kind = meta["oracle_kind"] else { return nil }
         let objective = try Objective(json: JSON.parse(meta["objective"] ?? "null"))
-        let stateText = try queryText("SELECT state FROM oracle_state WHERE id = 1") ?? "{}"
+        // The newest oracle state: written with each trial's row (one page per commit), or alone.
+        let stateText = try queryText("""
+            SELECT state FROM (SELECT state, state_seq FROM oracle_state
+                               UNION ALL SELECT oracle_state, state_seq FROM trials WHERE oracle_state IS NOT NULL)
+            ORDER BY state_seq DESC LIMIT 1
+            """) ?? "{}"
+        stateSeq = try queryInt64("""
+            SELECT max(s) FROM (SELECT max(state_seq) AS s FROM oracle_state UNION ALL SELECT max(state_seq) FROM trials)
+            """)
         var trials: [(trial: Trial, values: HPValues)] = []
         var byId: [String: Trial] = [:]
         var ended: [(Int, String)] = []
@@ -228,10 +242,12 @@ public final class SQLiteStore: ProjectStore {
         let now = Self.now()
         try transaction {
             let up = try statement("""
-                INSERT INTO trials(trial_id, idx, status, hyperparameters, score, best_step, message, run_count, started, worker, heartbeat)
-                VALUES (?1, ?2, 'RUNNING', ?3, NULL, 0, ?4, ?5, ?6, ?7, ?6)
-                ON CONFLICT(trial_id) DO UPDATE SET status = 'RUNNING', hyperparameters = ?3, score = NULL, best_step = 0,
-                    started = ?6, ended = NULL, worker = ?7, heartbeat = ?6
+                INSERT INTO trials(trial_id, idx, status, hyperparameters, score, best_step, message, run_count, started, worker,
+                                   heartbeat, oracle_state, state_seq)
+                VALUES (?1, ?2, 'RUNNING', ?3, NULL, 0, ?4, ?5, ?6, ?7, ?6, ?8, ?9)
+                ON CONFLICT(idx) DO UPDATE SET status = 'RUNNING', hyperparameters = ?3, score = NULL, best_step = 0,
+                    started = ?6, ended = NULL, worker = ?7, heartbeat = ?6,
+                    oracle_state = coalesce(?8, oracle_state), state_seq = coalesce(?9, state_seq)
                 """)
             bind(up, 1, trial.trialId)
             sqlite3_bind_int64(up, 2, Int64(trial.index))
@@ -240,13 +256,13 @@ public final class SQLiteStore: ProjectStore {
             sqlite3_bind_int64(up, 5, Int64(trial.runCount))
             sqlite3_bind_double(up, 6, now)
             bind(up, 7, worker)
+            bindState(up, 8, 9, oracleState)
             try run(up)
             if trial.runCount > 0 {
                 let del = try statement("DELETE FROM metrics WHERE trial_id = ?")
                 bind(del, 1, trial.trialId)
                 try run(del)
             }
-            if let oracleState { try writeOracleState(oracleState) }
         }
     }
 
@@ -267,7 +283,8 @@ public final class SQLiteStore: ProjectStore {
             try insertMetrics(trial.trialId, metrics, step)
             let up = try statement("""
                 UPDATE trials SET status = ?2, hyperparameters = ?3, score = ?4, best_step = ?5, message = ?6,
-                    run_count = ?7, end_seq = ?8, ended = ?9, heartbeat = ?9 WHERE trial_id = ?1
+                    run_count = ?7, end_seq = ?8, ended = ?9, heartbeat = ?9,
+                    oracle_state = coalesce(?11, oracle_state), state_seq = coalesce(?12, state_seq) WHERE idx = ?10
                 """)
             bind(up, 1, trial.trialId)
             bind(up, 2, trial.status.rawValue)
@@ -278,8 +295,9 @@ public final class SQLiteStore: ProjectStore {
             sqlite3_bind_int64(up, 7, Int64(trial.runCount))
             if let endSeq { sqlite3_bind_int64(up, 8, Int64(endSeq)) } else { sqlite3_bind_null(up, 8) }
             sqlite3_bind_double(up, 9, now)
+            sqlite3_bind_int64(up, 10, Int64(trial.index))
+            bindState(up, 11, 12, oracleState)
             try run(up)
-            if let oracleState { try writeOracleState(oracleState) }
         }
     }
 
@@ -323,11 +341,30 @@ public final class SQLiteStore: ProjectStore {
 
     // MARK: - SQLite plumbing
 
+    /// Orders oracle states written to `oracle_state` and to trial rows; the highest wins on load.
+    private var stateSeq: Int64 = 0
+
     private func writeOracleState(_ state: String) throws {
-        let st = try statement("INSERT INTO oracle_state(id, state, updated) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET state = ?1, updated = ?2")
+        stateSeq += 1
+        let st = try statement("""
+            INSERT INTO oracle_state(id, state, updated, state_seq) VALUES (1, ?1, ?2, ?3)
+            ON CONFLICT(id) DO UPDATE SET state = ?1, updated = ?2, state_seq = ?3
+            """)
         bind(st, 1, state)
         sqlite3_bind_double(st, 2, Self.now())
+        sqlite3_bind_int64(st, 3, stateSeq)
         try run(st)
+    }
+
+    private func bindState(_ st: OpaquePointer, _ textIndex: Int32, _ seqIndex: Int32, _ state: String?) {
+        guard let state else {
+            sqlite3_bind_null(st, textIndex)
+            sqlite3_bind_null(st, seqIndex)
+            return
+        }
+        stateSeq += 1
+        bind(st, textIndex, state)
+        sqlite3_bind_int64(st, seqIndex, stateSeq)
     }
 
     private func insertMetrics(_ trialId: String, _ metrics: [(name: String, value: Double, direction: Objective.Direction)], _ step: Int) throws {
@@ -419,6 +456,12 @@ public final class SQLiteStore: ProjectStore {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         return try step(st) ? sqlite3_column_int(st, 0) : 0
+    }
+
+    private func queryInt64(_ sql: String) throws -> Int64 {
+        let st = try statement(sql)
+        defer { sqlite3_reset(st) }
+        return try step(st) ? sqlite3_column_int64(st, 0) : 0
     }
 
     private func queryText(_ sql: String) throws -> String? {

@@ -46,7 +46,13 @@ extension Tuner {
     public static func summary(ofProjectAt path: String, numTrials: Int = 10) throws -> String {
         let store = try SQLiteStore(readingProjectAt: path)
         defer { store.close() }
-        guard let project = try store.load() else {
+        let loaded: StoredProject?
+        do {
+            loaded = try store.load()
+        } catch let e as EngineError where e.kind == .projectLocked {
+            throw EngineError(.projectLocked, "summary: the project '\(path)' is in use by a running search; run summary when it finishes")
+        }
+        guard let project = loaded else {
             throw EngineError(.notFound, "summary: '\(path)' holds no tunelua project yet")
         }
         let trials = project.trials.map(\.trial)
