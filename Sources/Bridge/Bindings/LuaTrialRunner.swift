@@ -8,11 +8,15 @@ final class LuaTrialRunner: TrialRunner {
     let arguments: [LuaValue]
     /// The Lua error behind the last `FatalError`, re-raised unchanged when the search stops.
     var lastFatal: LuaError?
+    /// Hooks the user overrode; the base class's do nothing, so the rest are not called.
+    let overridden: Set<String>
 
-    init(state: LuaState, instance: LuaValue, arguments: [LuaValue]) {
+    init(state: LuaState, instance: LuaValue, arguments: [LuaValue]) throws {
         self.state = state
         self.instance = instance
         self.arguments = arguments
+        let found = try state.invoke(instance, "__overridden_hooks", [])
+        overridden = Set((found.first?.tableValue?.array ?? []).compactMap(\.stringValue))
     }
 
     func runTrial(_ trial: Trial, tuner: Tuner) throws -> TrialResult {
@@ -20,13 +24,14 @@ final class LuaTrialRunner: TrialRunner {
         return TrialResultReader.read(results.first ?? .nil, state: state)
     }
 
-    func onSearchBegin(tuner: Tuner) throws { _ = try translate { try state.invoke(instance, "on_search_begin", []) } }
-    func onSearchEnd(tuner: Tuner) throws { _ = try translate { try state.invoke(instance, "on_search_end", []) } }
-    func onTrialBegin(_ trial: Trial, tuner: Tuner) throws {
-        _ = try translate { try state.invoke(instance, "on_trial_begin", [.object(trial, TrialBinding.trialClass)]) }
-    }
-    func onTrialEnd(_ trial: Trial, tuner: Tuner) throws {
-        _ = try translate { try state.invoke(instance, "on_trial_end", [.object(trial, TrialBinding.trialClass)]) }
+    func onSearchBegin(tuner: Tuner) throws { try hook("on_search_begin", []) }
+    func onSearchEnd(tuner: Tuner) throws { try hook("on_search_end", []) }
+    func onTrialBegin(_ trial: Trial, tuner: Tuner) throws { try hook("on_trial_begin", [.object(trial, TrialBinding.trialClass)]) }
+    func onTrialEnd(_ trial: Trial, tuner: Tuner) throws { try hook("on_trial_end", [.object(trial, TrialBinding.trialClass)]) }
+
+    private func hook(_ name: String, _ arguments: [LuaValue]) throws {
+        guard overridden.contains(name) else { return }
+        _ = try translate { try state.invoke(instance, name, arguments) }
     }
 
     /// Maps Lua errors to the engine's kinds: `kt.errors.FailedTrialError` fails the trial without
@@ -96,6 +101,6 @@ extension LuaState {
         guard case .userdata(let ref) = value else { return value.typeName }
         ref.push(L)
         defer { L.pop() }
-        return object(at: -1, on: L).flatMap { className(of: $0) } ?? "userdata"
+        return className(at: -1, on: L) ?? "userdata"
     }
 }

@@ -169,7 +169,7 @@ enum TunerBinding {
             if let options = arguments.last?.tableValue, let v = options["verbose"].integerValue {
                 verbose = Int(v)
             }
-            let runner = LuaTrialRunner(state: call.state, instance: call.value(at: 1), arguments: arguments)
+            let runner = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), arguments: arguments)
             h.tuner.interruptRequested = { Interrupt.isRequested }
             do {
                 try h.tuner.search(runner, verbose: verbose)
@@ -227,6 +227,14 @@ enum TunerBinding {
               return keras.__tune_hypermodel(self, trial, ...)
             end
             Tuner.__tostring = function(self) return "<" .. getmetatable(self).__name .. ">" end
+            --- The hooks this instance overrides (the base class's do nothing).
+            function Tuner.__overridden_hooks(self)
+              local names = {}
+              for _, name in ipairs({ "on_search_begin", "on_search_end", "on_trial_begin", "on_trial_end" }) do
+                if self[name] ~= Tuner[name] then names[#names + 1] = name end
+              end
+              return names
+            end
             --- Keras Tuner refuses a tuner that has neither a hypermodel nor its own run_trial.
             function Tuner.__check_hypermodel(self)
               if self.hypermodel == nil and self.run_trial == Tuner.run_trial then

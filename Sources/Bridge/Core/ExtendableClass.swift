@@ -120,7 +120,8 @@ extension LuaState {
 
     /// Calls `instance:name(arguments…)` in Lua, protected (overrides and Lua-defined methods win).
     public func invoke(_ instance: LuaValue, _ name: String, _ arguments: [LuaValue]) throws(LuaError) -> [LuaValue] {
-        guard let invoke = try classSystem["invoke"].functionValue else { return [] }
+        if invokeFunction == nil { invokeFunction = try classSystem["invoke"].functionValue }
+        guard let invoke = invokeFunction else { return [] }
         return try invoke.call([instance, .string(name)] + arguments)
     }
 

@@ -79,9 +79,7 @@ public struct LuaCall {
     /// Lua's name for the type of argument `index` ("no value" past the end), honouring `__name`.
     public func typeName(at index: Int) -> String {
         if index > argumentCount { return "no value" }
-        if let object = state.object(at: Int32(index), on: L) {
-            return state.className(of: object) ?? "userdata"
-        }
+        if let name = state.className(at: Int32(index), on: L) { return name }
         return String(cString: tl_typename(L, Int32(index)))
     }
 }

@@ -20,9 +20,13 @@ public final class LuaClass {
     public init(name: String, bindsMethods: Bool = false) {
         self.name = name
         self.bindsMethods = bindsMethods
+        self.registryKey = "tunelua.class." + name
     }
 
-    var registryKey: String { "tunelua.class." + name }
+    let registryKey: String
+    /// The state this class was last installed in: installing is once per state, and pushes
+    /// check this before anything slower.
+    weak var installedIn: LuaState?
 
     /// A method; argument 1 is the object (`self`), the rest are the caller's arguments.
     public func method(_ name: String, _ body: @escaping LuaFunctionBody) {
@@ -57,6 +61,8 @@ extension LuaState {
 
     /// Creates the class's metatable (once per state). Called on the first push of an object.
     func install(_ luaClass: LuaClass) {
+        if luaClass.installedIn === self { return }
+        luaClass.installedIn = self
         if classes[luaClass.name] != nil { return }
         classes[luaClass.name] = luaClass
         let L = self.L
@@ -143,7 +149,6 @@ extension LuaState {
     /// userdata while Lua holds it, so identity (`rawequal`, table keys) works.
     func pushObject(_ object: AnyObject, _ luaClass: LuaClass, on L: OpaquePointer) {
         install(luaClass)
-        classByType[ObjectIdentifier(type(of: object))] = luaClass
         let key = Unmanaged.passUnretained(object).toOpaque()
         if lua_getfield(L, TL_REGISTRYINDEX, "tunelua.objects") != LUA_TTABLE {
             tl_pop(L, 1)
@@ -178,8 +183,12 @@ extension LuaState {
         return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    /// The Lua class name an object was pushed with.
-    func className(of object: AnyObject) -> String? {
-        classByType[ObjectIdentifier(type(of: object))]?.name
+    /// The `__name` of the userdata's class at `index`, if it is one of ours.
+    func className(at index: Int32, on L: OpaquePointer) -> String? {
+        guard object(at: index, on: L) != nil, lua_getmetatable(L, index) != 0 else { return nil }
+        defer { tl_pop(L, 2) }
+        _ = lua_pushstring(L, "__name")
+        lua_rawget(L, -2)
+        return tl_tolstring_raw(L, -1, nil).map { String(cString: $0) }
     }
 }

@@ -32,7 +32,8 @@ public final class LuaState {
     public internal(set) var liveFunctions = 0
     /// Userdata classes by name.
     var classes: [String: LuaClass] = [:]
-    var classByType: [ObjectIdentifier: LuaClass] = [:]
+    /// The class system's `invoke`, cached: the search loop calls it for every trial.
+    var invokeFunction: LuaFunction?
     /// The Lua class system (ExtendableClass), loaded on first use.
     var classSystemCache: LuaTable?
     /// Recognises `kt.errors` objects (set when the tunelua module loads).
