@@ -106,6 +106,33 @@ struct PersistenceTests {
         #expect(Set(t.oracle.orderedTrials.map(\.trialId)).count == 8)
     }
 
+    @Test func rerunTrialKeepsOnlyItsNewMetrics() throws {
+        let dir = TempDirectory()
+        do {
+            let t = try open(try RandomSearchOracle(maxTrials: 1, seed: 4), dir)
+            do {
+                try t.search(ClosureTrialRunner { trial in
+                    try t.reportIntermediate(trial, metrics: [("default_objective", 100)], step: 0)
+                    try t.reportIntermediate(trial, metrics: [("default_objective", 50)], step: 1)
+                    throw FatalError("killed mid-trial")
+                })
+            } catch is FatalError {}
+            t.close()
+        }
+        do {
+            let t = try open(try RandomSearchOracle(maxTrials: 1, seed: 4), dir)
+            try t.search(ClosureTrialRunner { trial in
+                try t.reportIntermediate(trial, metrics: [("default_objective", 7)], step: 0)
+                return .number(5)
+            })
+            t.close()
+        }
+        let t = try open(try RandomSearchOracle(maxTrials: 1, seed: 4), dir)
+        let trial = t.oracle.orderedTrials[0]
+        #expect(try trial.metrics.getHistory("default_objective").map(\.value) == [6])  // step 0: mean of 7 and 5
+        #expect(trial.score == 6 && trial.status == .completed)
+    }
+
     @Test func resumedRandomSearchContinuesTheSeedStream() throws {
         func body(_ trial: Trial) throws -> TrialResult {
             let x = try trial.hyperparameters.float("x", minValue: -2, maxValue: 2)!.numeric!

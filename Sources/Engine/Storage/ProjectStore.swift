@@ -14,7 +14,7 @@ public protocol ProjectStore: AnyObject {
 
     /// A trial starts (new, or re-run with the same id and values): its row says RUNNING, old
     /// metrics of a re-run are dropped; the oracle state that chose it is saved with it.
-    func trialStarted(_ trial: Trial, worker: String, oracleState: String?) throws
+    func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws
 
     /// Metrics reported at `step` while a trial runs (appended, never rewritten).
     func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws

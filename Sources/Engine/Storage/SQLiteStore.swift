@@ -154,6 +154,8 @@ public final class SQLiteStore: ProjectStore {
         }
         try exec("PRAGMA journal_mode=WAL")
         try exec("PRAGMA synchronous=NORMAL")
+        // Checkpoints are where WAL mode syncs to disk; fewer of them, each larger.
+        try exec("PRAGMA wal_autocheckpoint=4000")
         if version == 0 {
             try transaction {
                 try exec("""
@@ -238,7 +240,7 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    public func trialStarted(_ trial: Trial, worker: String, oracleState: String?) throws {
+    public func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws {
         let now = Self.now()
         try transaction {
             let up = try statement("""
@@ -258,7 +260,7 @@ public final class SQLiteStore: ProjectStore {
             bind(up, 7, worker)
             bindState(up, 8, 9, oracleState)
             try run(up)
-            if trial.runCount > 0 {
+            if rerun {
                 let del = try statement("DELETE FROM metrics WHERE trial_id = ?")
                 bind(del, 1, trial.trialId)
                 try run(del)
