@@ -325,7 +325,9 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
 
     func numberOfSteps(min: Double, max: Double, step: Double, sampling: Sampling) -> Int {
         switch sampling {
-        case .linear: return Int(floor((max - min) / step)) + 1
+        // Keras Tuner floor-divides, so `Float(0, 0.3, step=0.1)` loses 0.3 to rounding
+        // (0.3 / 0.1 = 2.9999999999999996); a tolerance keeps the documented inclusive max.
+        case .linear: return Int(floor((max - min) / step + 1e-9)) + 1
         case .log, .reverseLog: return Int(log(max / min) / log(step) + 1e-8) + 1
         }
     }
@@ -341,7 +343,7 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
     func toProbWithStep(_ value: Double, min: Double, max: Double, step: Double, sampling: Sampling) -> Double {
         let index: Double
         switch sampling {
-        case .linear: index = floor((value - min) / step)
+        case .linear: index = floor((value - min) / step + 1e-9)
         case .log: index = log(value / min) / log(step)
         case .reverseLog: index = log((max - value + min) / min) / log(step)
         }
