@@ -19,7 +19,7 @@ struct PersistenceTests {
 
     @Test func gridResumesAfterAStopWithoutRepeats() throws {
         let dir = TempDirectory()
-        var first: [String] = []
+        var first: [ConfigurationKey] = []
         do {
             let t = try open(try GridSearchOracle(maxTrials: 5), dir)
             try t.search(ClosureTrialRunner { trial in .number(try self.grid12(trial.hyperparameters)) })

@@ -31,8 +31,8 @@ open class Oracle {
 
     /// The best completed trial, kept up to date so the per-trial display needs no sort.
     private var bestCompleted: Trial?
-    private var triedSoFar = Set<String>()
-    private var idToHash: [String: String] = [:]
+    private var triedSoFar = Set<ConfigurationKey>()
+    private var idToHash: [String: ConfigurationKey] = [:]
     private var consecutiveFailures = 0
     /// How many duplicate draws in a row random sampling tolerates before checking exhaustion.
     public var maxCollisions = 20
@@ -342,9 +342,20 @@ open class Oracle {
         }
         var out = "{\"kind\":"
         JSON.quote(kind, into: &out)
-        out += ",\"seed\":" + String(Int64(bitPattern: seed)) + ",\"rng\":"
-        rng.json.encode(into: &out)
-        out += ",\"hyperparameters\":" + space + ",\"extra\":"
+        out += ",\"seed\":"
+        out += String(Int64(bitPattern: seed))
+        let r = rng.state
+        out += ",\"rng\":["
+        out += String(Int64(bitPattern: r.0))
+        out += ","
+        out += String(Int64(bitPattern: r.1))
+        out += ","
+        out += String(Int64(bitPattern: r.2))
+        out += ","
+        out += String(Int64(bitPattern: r.3))
+        out += "],\"hyperparameters\":"
+        out += space
+        out += ",\"extra\":"
         extraState().encode(into: &out)
         out += "}"
         return out

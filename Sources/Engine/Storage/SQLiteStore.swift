@@ -24,7 +24,9 @@ public final class SQLiteStore: ProjectStore {
     public let databasePath: String
     private var db: OpaquePointer?
     private var lockFD: Int32 = -1
-    private var statements: [String: OpaquePointer] = [:]
+    /// Prepared statements by the address of their (static) SQL text: no hashing of long strings
+    /// on the hot path.
+    private var statements: [UInt: OpaquePointer] = [:]
     private let readOnly: Bool
 
     /// Opens (creating when needed) the project `directory/projectName`. `overwrite` deletes the
@@ -419,13 +421,19 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    private func statement(_ sql: String) throws -> OpaquePointer {
-        if let st = statements[sql] { return st }
+    private func statement(_ sql: StaticString) throws -> OpaquePointer {
+        let key = UInt(bitPattern: sql.utf8Start)
+        if let st = statements[key] { return st }
         var st: OpaquePointer?
-        guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &st, nil) == SQLITE_OK, let st else {
-            throw error("preparing \(sql.prefix(40))")
+        let rc = sql.withUTF8Buffer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                sqlite3_prepare_v3(db, $0.baseAddress, Int32($0.count), UInt32(SQLITE_PREPARE_PERSISTENT), &st, nil)
+            }
         }
-        statements[sql] = st
+        guard rc == SQLITE_OK, let st else {
+            throw error("preparing \(String(describing: sql).prefix(40))")
+        }
+        statements[key] = st
         return st
     }
 
@@ -454,25 +462,25 @@ public final class SQLiteStore: ProjectStore {
         return String(cString: p)
     }
 
-    private func queryInt(_ sql: String) throws -> Int32 {
+    private func queryInt(_ sql: StaticString) throws -> Int32 {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         return try step(st) ? sqlite3_column_int(st, 0) : 0
     }
 
-    private func queryInt64(_ sql: String) throws -> Int64 {
+    private func queryInt64(_ sql: StaticString) throws -> Int64 {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         return try step(st) ? sqlite3_column_int64(st, 0) : 0
     }
 
-    private func queryText(_ sql: String) throws -> String? {
+    private func queryText(_ sql: StaticString) throws -> String? {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         return try step(st) ? columnText(st, 0) : nil
     }
 
-    private func queryPairs(_ sql: String) throws -> [String: String] {
+    private func queryPairs(_ sql: StaticString) throws -> [String: String] {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         var out: [String: String] = [:]
