@@ -101,4 +101,21 @@ struct OracleTests {
         #expect(Trial.makeId(index: 3, maxTrials: nil) == "0003")
         #expect(Trial.makeId(index: 12, maxTrials: 9) == "12")
     }
+
+    @Test func smallRandomSpacesRunEveryConfigurationOnce() throws {
+        for seed in 0..<10 {
+            let oracle = try RandomSearchOracle(maxTrials: 100, seed: seed)
+            let runs = try drive(oracle) { hp in
+                try hp.choice("a", values: [.int(1), .int(2), .int(3)])
+                try hp.int("b", minValue: 1, maxValue: 4)
+                let c = try hp.boolean("c")
+                try hp.conditionalScope("c", [.bool(true)]) { try hp.choice("d", values: [.string("x"), .string("y")]) }
+                _ = c
+                return 0
+            }
+            // 3 × 4 × (1 + 2) = 36 configurations.
+            #expect(runs.count == 36)
+            #expect(Set(runs.map(\.configurationKey)).count == 36)
+        }
+    }
 }
