@@ -219,10 +219,36 @@ struct PersistenceTests {
             _ = try open(try RandomSearchOracle(seed: 1), dir)
             Issue.record("expected the project to be locked")
         } catch let e as EngineError {
-            #expect(e.kind == .projectLocked && e.message.contains("in use by another process"))
+            #expect(e.kind == .projectLocked && e.message.contains("already open in this process"))
         }
         first.close()
         _ = try open(try RandomSearchOracle(seed: 1), dir)
+    }
+
+    @Test func projectHeldByAnotherProcessIsAClearError() throws {
+        let dir = TempDirectory()
+        mkdir(dir.path + "/p", 0o755)
+        let lock = dir.path + "/p/tunelua.lock"
+        var pid: pid_t = 0
+        let args = ["/usr/bin/flock", lock, "/usr/bin/sleep", "5"]
+        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&pid, args[0], nil, nil, &argv, environ) == 0)
+        defer { kill(pid, SIGKILL); var st: Int32 = 0; waitpid(pid, &st, 0) }
+        // Wait until the child holds the lock.
+        for _ in 0..<200 {
+            let fd = Glibc.open(lock, O_RDWR)
+            let held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0
+            if fd >= 0 { Glibc.close(fd) }
+            if held { break }
+            usleep(10_000)
+        }
+        do {
+            _ = try open(try RandomSearchOracle(seed: 1), dir)
+            Issue.record("expected the project to be locked")
+        } catch let e as EngineError {
+            #expect(e.kind == .projectLocked && e.message.contains("in use by another process"))
+        }
     }
 
     @Test func corruptOrForeignDatabaseIsRefusedAndLeftUntouched() throws {

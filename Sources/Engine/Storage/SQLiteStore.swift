@@ -108,6 +108,9 @@ public final class SQLiteStore: ProjectStore {
             let pid = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingSpaces : "?"
             Glibc.close(lockFD)
             lockFD = -1
+            if pid == String(getpid()) {
+                throw EngineError(.projectLocked, "Tuner: the project '\(location)' is already open in this process by another tuner; close that tuner first (tuner:close()), or use another project_name")
+            }
             throw EngineError(.projectLocked, "Tuner: the project '\(location)' is in use by another process (pid \(pid)); wait for it to finish, or use another project_name")
         }
         let pid = Array(String(getpid()).utf8)
