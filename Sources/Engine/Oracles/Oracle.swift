@@ -132,7 +132,7 @@ open class Oracle {
         var size = 1
         var finite = true
         for hp in hyperparameters.space {
-            guard let n = hp.finiteSupport?.count else { finite = false; break }
+            guard let n = hp.supportCount else { finite = false; break }
             size = size.multipliedReportingOverflow(by: max(n, 1)).overflow ? Int.max : size * max(n, 1)
         }
         guard finite, size <= limit,
