@@ -256,12 +256,12 @@ open class Oracle {
         known.runCount += 1
         var outcome = EndOutcome(willRetry: false)
         if known.status == .invalid {
-            if known.runCount >= maxRetriesPerTrial + 1 {
+            if known.runCount > maxRetriesPerTrial {
                 known.status = .failed
             } else {
                 retryQueue.append(known.trialId)
                 outcome.willRetry = true
-                outcome.retryNotice = "Trial \(known.trialId) failed \(known.runCount) times. \(maxRetriesPerTrial + 1 - known.runCount) retries left."
+                outcome.retryNotice = "Trial \(known.trialId) failed \(known.runCount) times. \(maxRetriesPerTrial - known.runCount + 1) retries left."
                 return outcome
             }
         }
