@@ -19,7 +19,7 @@ struct PersistenceTests {
 
     @Test func gridResumesAfterAStopWithoutRepeats() throws {
         let dir = TempDirectory()
-        var first: [String] = []
+        var first: [ConfigurationKey] = []
         do {
             let t = try open(try GridSearchOracle(maxTrials: 5), dir)
             try t.search(ClosureTrialRunner { trial in .number(try self.grid12(trial.hyperparameters)) })
@@ -104,6 +104,33 @@ struct PersistenceTests {
         #expect(t.oracle.orderedTrials.count == 8)
         #expect(t.oracle.orderedTrials.allSatisfy { $0.status == .completed })
         #expect(Set(t.oracle.orderedTrials.map(\.trialId)).count == 8)
+    }
+
+    @Test func rerunTrialKeepsOnlyItsNewMetrics() throws {
+        let dir = TempDirectory()
+        do {
+            let t = try open(try RandomSearchOracle(maxTrials: 1, seed: 4), dir)
+            do {
+                try t.search(ClosureTrialRunner { trial in
+                    try t.reportIntermediate(trial, metrics: [("default_objective", 100)], step: 0)
+                    try t.reportIntermediate(trial, metrics: [("default_objective", 50)], step: 1)
+                    throw FatalError("killed mid-trial")
+                })
+            } catch is FatalError {}
+            t.close()
+        }
+        do {
+            let t = try open(try RandomSearchOracle(maxTrials: 1, seed: 4), dir)
+            try t.search(ClosureTrialRunner { trial in
+                try t.reportIntermediate(trial, metrics: [("default_objective", 7)], step: 0)
+                return .number(5)
+            })
+            t.close()
+        }
+        let t = try open(try RandomSearchOracle(maxTrials: 1, seed: 4), dir)
+        let trial = t.oracle.orderedTrials[0]
+        #expect(try trial.metrics.getHistory("default_objective").map(\.value) == [6])  // step 0: mean of 7 and 5
+        #expect(trial.score == 6 && trial.status == .completed)
     }
 
     @Test func resumedRandomSearchContinuesTheSeedStream() throws {
@@ -192,10 +219,36 @@ struct PersistenceTests {
             _ = try open(try RandomSearchOracle(seed: 1), dir)
             Issue.record("expected the project to be locked")
         } catch let e as EngineError {
-            #expect(e.kind == .projectLocked && e.message.contains("in use by another process"))
+            #expect(e.kind == .projectLocked && e.message.contains("already open in this process"))
         }
         first.close()
         _ = try open(try RandomSearchOracle(seed: 1), dir)
+    }
+
+    @Test func projectHeldByAnotherProcessIsAClearError() throws {
+        let dir = TempDirectory()
+        mkdir(dir.path + "/p", 0o755)
+        let lock = dir.path + "/p/tunelua.lock"
+        var pid: pid_t = 0
+        let args = ["/usr/bin/flock", lock, "/usr/bin/sleep", "5"]
+        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&pid, args[0], nil, nil, &argv, environ) == 0)
+        defer { kill(pid, SIGKILL); var st: Int32 = 0; waitpid(pid, &st, 0) }
+        // Wait until the child holds the lock.
+        for _ in 0..<200 {
+            let fd = Glibc.open(lock, O_RDWR)
+            let held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0
+            if fd >= 0 { Glibc.close(fd) }
+            if held { break }
+            usleep(10_000)
+        }
+        do {
+            _ = try open(try RandomSearchOracle(seed: 1), dir)
+            Issue.record("expected the project to be locked")
+        } catch let e as EngineError {
+            #expect(e.kind == .projectLocked && e.message.contains("in use by another process"))
+        }
     }
 
     @Test func corruptOrForeignDatabaseIsRefusedAndLeftUntouched() throws {

@@ -197,4 +197,63 @@ struct SearchLoopTests {
             """)
         #expect(t.getBestHyperparameters(1).first?.values["units"] == .int(16))
     }
+
+    private struct ScriptError: Error, CustomStringConvertible, TracebackCarrying {
+        let description = "search.lua:4: boom"
+        let traceback: String? = "stack traceback:\n\tsearch.lua:4: in function 'run_trial'"
+    }
+
+    @Test func retriesPrintKerasTunerNoticeAndFailuresKeepTheTraceback() throws {
+        let dir = TempDirectory()
+        let out = OutputCollector()
+        let t = try tuner(try RandomSearchOracle(maxTrials: 1, seed: 1, maxRetriesPerTrial: 1), dir, out: out, verbose: 1)
+        try t.search(ClosureTrialRunner { _ in throw ScriptError() })
+        #expect(out.text.contains("Trial 0 failed 1 times. 1 retries left.\nTrial 1/1 Complete ["))
+        #expect(out.text.contains("Best default_objective So Far: None"))
+        let trial = t.oracle.orderedTrials[0]
+        #expect(trial.status == .failed)
+        #expect(trial.message == "search.lua:4: boom\nstack traceback:\n\tsearch.lua:4: in function 'run_trial'")
+        #expect(t.resultsSummaryText().hasSuffix("Trial 0 summary\nHyperparameters:\ndefault configuration\nsearch.lua:4: boom\nstack traceback:\n\tsearch.lua:4: in function 'run_trial'\n"))
+    }
+
+    @Test func searchSpaceSummaryPrintsEveryKindAsKerasTuner() throws {
+        let hp = HyperParameters()
+        try hp.int("units", minValue: 32, maxValue: 512, step: 32)
+        try hp.boolean("bn", default: true)
+        try hp.fixed("opt", value: .string("adam"))
+        try hp.conditionalScope("bn", [.bool(true)]) { try hp.float("momentum", minValue: 0.5, maxValue: 0.99, step: 0.01) }
+        let dir = TempDirectory()
+        let t = try tuner(try GridSearchOracle(hyperparameters: hp), dir)
+        #expect(t.searchSpaceSummaryText() == """
+            Search space summary
+            Default search space size: 4
+            units (Int)
+            {'default': None, 'conditions': [], 'min_value': 32, 'max_value': 512, 'step': 32, 'sampling': 'linear'}
+            bn (Boolean)
+            {'default': True, 'conditions': []}
+            opt (Fixed)
+            {'conditions': [], 'value': 'adam'}
+            momentum (Float)
+            {'default': 0.5, 'conditions': [{'class_name': 'Parent', 'config': {'name': 'bn', 'values': [True]}}], 'min_value': 0.5, 'max_value': 0.99, 'step': 0.01, 'sampling': 'linear'}
+
+            """)
+    }
+
+    @Test func hooksRunAroundTheSearchAndEachTrial() throws {
+        let dir = TempDirectory()
+        let t = try tuner(try RandomSearchOracle(maxTrials: 2, seed: 1), dir)
+        var log: [String] = []
+        let runner = ClosureTrialRunner { trial in
+            log.append("run \(trial.trialId)")
+            try trial.hyperparameters.float("x", minValue: 0, maxValue: 1)
+            return .number(1)
+        }
+        runner.searchBegin = { log.append("begin") }
+        runner.searchEnd = { log.append("end") }
+        runner.trialBegin = { log.append("trial+ \($0.trialId) \($0.status.rawValue)") }
+        runner.trialEnd = { log.append("trial- \($0.trialId) \($0.status.rawValue)") }
+        try t.search(runner)
+        #expect(log == ["begin", "trial+ 0 RUNNING", "run 0", "trial- 0 COMPLETED", "trial+ 1 RUNNING", "run 1", "trial- 1 COMPLETED", "end"])
+        #expect(t.remainingTrials == 0)
+    }
 }

@@ -33,7 +33,7 @@ final class NullStore: ProjectStore {
     var location: String { "(memory)" }
     func load() throws -> StoredProject? { nil }
     func create(oracleKind: String, objective: Objective, oracleState: String) throws {}
-    func trialStarted(_ trial: Trial, worker: String, oracleState: String?) throws {}
+    func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws {}
     func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws {}
     func trialEnded(_ trial: Trial, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int,
                     endSeq: Int?, oracleState: String?) throws {}

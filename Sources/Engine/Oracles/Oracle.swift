@@ -31,8 +31,8 @@ open class Oracle {
 
     /// The best completed trial, kept up to date so the per-trial display needs no sort.
     private var bestCompleted: Trial?
-    private var triedSoFar = Set<String>()
-    private var idToHash: [String: String] = [:]
+    private var triedSoFar = Set<ConfigurationKey>()
+    private var idToHash: [String: ConfigurationKey] = [:]
     private var consecutiveFailures = 0
     /// How many duplicate draws in a row random sampling tolerates before checking exhaustion.
     public var maxCollisions = 20
@@ -124,21 +124,43 @@ open class Oracle {
     }
 
     /// After many duplicates: enumerate a finite space and draw among the untried configurations,
-    /// so a small space is neither cut short by bad luck nor repeated. nil = exhausted.
+    /// so a small space is neither cut short by bad luck nor repeated. nil = exhausted. A space too
+    /// large to enumerate (or continuous) is not declared exhausted after 20 duplicates: drawing
+    /// simply goes on longer.
     private func untriedValuesIfFinite() -> HPValues? {
-        guard let odometer = ConfigurationOdometer(space: hyperparameters.space, valueList: { $0.finiteSupport }) else {
-            return nil
+        let limit = 200_000
+        var size = 1
+        var finite = true
+        for hp in hyperparameters.space {
+            guard let n = hp.supportCount else { finite = false; break }
+            size = size.multipliedReportingOverflow(by: max(n, 1)).overflow ? Int.max : size * max(n, 1)
+        }
+        guard finite, size <= limit,
+              let odometer = ConfigurationOdometer(space: hyperparameters.space, valueList: { $0.finiteSupport })
+        else {
+            return drawLonger()
         }
         var untried: [HPValues] = []
         var current: HPValues? = odometer.first
-        var visited = 0
-        while let c = current, visited < 200_000 {
+        while let c = current {
             if !isDuplicate(c) { untried.append(c) }
             current = odometer.next(after: c)
-            visited += 1
         }
         guard !untried.isEmpty else { return nil }
         return untried[Int(rng.next() % UInt64(untried.count))]
+    }
+
+    /// Many more draws, for finite spaces too large to enumerate.
+    private func drawLonger() -> HPValues? {
+        for _ in 0..<10_000 {
+            var values = HPValues()
+            for hp in hyperparameters.space where hp.conditions.allSatisfy({ $0.isActive(values) }) {
+                if values.contains(hp.name) { continue }
+                values[hp.name] = hp.probToValue(rng.nextUnit())
+            }
+            if !isDuplicate(values) { return values }
+        }
+        return nil
     }
 
     /// Whether these values (active ones) were already given to a trial.
@@ -234,12 +256,12 @@ open class Oracle {
         known.runCount += 1
         var outcome = EndOutcome(willRetry: false)
         if known.status == .invalid {
-            if known.runCount >= maxRetriesPerTrial + 1 {
+            if known.runCount > maxRetriesPerTrial {
                 known.status = .failed
             } else {
                 retryQueue.append(known.trialId)
                 outcome.willRetry = true
-                outcome.retryNotice = "Trial \(known.trialId) failed \(known.runCount) times. \(maxRetriesPerTrial + 1 - known.runCount) retries left."
+                outcome.retryNotice = "Trial \(known.trialId) failed \(known.runCount) times. \(maxRetriesPerTrial - known.runCount + 1) retries left."
                 return outcome
             }
         }
@@ -342,9 +364,20 @@ open class Oracle {
         }
         var out = "{\"kind\":"
         JSON.quote(kind, into: &out)
-        out += ",\"seed\":" + String(Int64(bitPattern: seed)) + ",\"rng\":"
-        rng.json.encode(into: &out)
-        out += ",\"hyperparameters\":" + space + ",\"extra\":"
+        out += ",\"seed\":"
+        out += String(Int64(bitPattern: seed))
+        let r = rng.state
+        out += ",\"rng\":["
+        out += String(Int64(bitPattern: r.0))
+        out += ","
+        out += String(Int64(bitPattern: r.1))
+        out += ","
+        out += String(Int64(bitPattern: r.2))
+        out += ","
+        out += String(Int64(bitPattern: r.3))
+        out += "],\"hyperparameters\":"
+        out += space
+        out += ",\"extra\":"
         extraState().encode(into: &out)
         out += "}"
         return out

@@ -14,7 +14,7 @@ public protocol ProjectStore: AnyObject {
 
     /// A trial starts (new, or re-run with the same id and values): its row says RUNNING, old
     /// metrics of a re-run are dropped; the oracle state that chose it is saved with it.
-    func trialStarted(_ trial: Trial, worker: String, oracleState: String?) throws
+    func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws
 
     /// Metrics reported at `step` while a trial runs (appended, never rewritten).
     func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws
@@ -33,16 +33,4 @@ public protocol ProjectStore: AnyObject {
 
     /// Releases the database and the project lock.
     func close()
-}
-
-/// What `ProjectStore.load` returns.
-public struct StoredProject {
-    public var oracleKind: String
-    public var objective: Objective
-    public var oracleState: JSON
-    /// Stored trials with their values, metrics and status, in creation order; their
-    /// `hyperparameters` hold values only (the oracle adds the space).
-    public var trials: [(trial: Trial, values: HPValues)]
-    /// Ids of finished trials in the order they finished.
-    public var endOrder: [String]
 }

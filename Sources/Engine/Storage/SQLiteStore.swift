@@ -24,7 +24,9 @@ public final class SQLiteStore: ProjectStore {
     public let databasePath: String
     private var db: OpaquePointer?
     private var lockFD: Int32 = -1
-    private var statements: [String: OpaquePointer] = [:]
+    /// Prepared statements by the address of their (static) SQL text: no hashing of long strings
+    /// on the hot path.
+    private var statements: [UInt: OpaquePointer] = [:]
     private let readOnly: Bool
 
     /// Opens (creating when needed) the project `directory/projectName`. `overwrite` deletes the
@@ -106,6 +108,9 @@ public final class SQLiteStore: ProjectStore {
             let pid = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingSpaces : "?"
             Glibc.close(lockFD)
             lockFD = -1
+            if pid == String(getpid()) {
+                throw EngineError(.projectLocked, "Tuner: the project '\(location)' is already open in this process by another tuner; close that tuner first (tuner:close()), or use another project_name")
+            }
             throw EngineError(.projectLocked, "Tuner: the project '\(location)' is in use by another process (pid \(pid)); wait for it to finish, or use another project_name")
         }
         let pid = Array(String(getpid()).utf8)
@@ -154,6 +159,8 @@ public final class SQLiteStore: ProjectStore {
         }
         try exec("PRAGMA journal_mode=WAL")
         try exec("PRAGMA synchronous=NORMAL")
+        // Checkpoints are where WAL mode syncs to disk; fewer of them, each larger.
+        try exec("PRAGMA wal_autocheckpoint=4000")
         if version == 0 {
             try transaction {
                 try exec("""
@@ -238,7 +245,7 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    public func trialStarted(_ trial: Trial, worker: String, oracleState: String?) throws {
+    public func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws {
         let now = Self.now()
         try transaction {
             let up = try statement("""
@@ -258,7 +265,7 @@ public final class SQLiteStore: ProjectStore {
             bind(up, 7, worker)
             bindState(up, 8, 9, oracleState)
             try run(up)
-            if trial.runCount > 0 {
+            if rerun {
                 let del = try statement("DELETE FROM metrics WHERE trial_id = ?")
                 bind(del, 1, trial.trialId)
                 try run(del)
@@ -417,13 +424,19 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    private func statement(_ sql: String) throws -> OpaquePointer {
-        if let st = statements[sql] { return st }
+    private func statement(_ sql: StaticString) throws -> OpaquePointer {
+        let key = UInt(bitPattern: sql.utf8Start)
+        if let st = statements[key] { return st }
         var st: OpaquePointer?
-        guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &st, nil) == SQLITE_OK, let st else {
-            throw error("preparing \(sql.prefix(40))")
+        let rc = sql.withUTF8Buffer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                sqlite3_prepare_v3(db, $0.baseAddress, Int32($0.count), UInt32(SQLITE_PREPARE_PERSISTENT), &st, nil)
+            }
         }
-        statements[sql] = st
+        guard rc == SQLITE_OK, let st else {
+            throw error("preparing \(String(describing: sql).prefix(40))")
+        }
+        statements[key] = st
         return st
     }
 
@@ -452,25 +465,25 @@ public final class SQLiteStore: ProjectStore {
         return String(cString: p)
     }
 
-    private func queryInt(_ sql: String) throws -> Int32 {
+    private func queryInt(_ sql: StaticString) throws -> Int32 {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         return try step(st) ? sqlite3_column_int(st, 0) : 0
     }
 
-    private func queryInt64(_ sql: String) throws -> Int64 {
+    private func queryInt64(_ sql: StaticString) throws -> Int64 {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         return try step(st) ? sqlite3_column_int64(st, 0) : 0
     }
 
-    private func queryText(_ sql: String) throws -> String? {
+    private func queryText(_ sql: StaticString) throws -> String? {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         return try step(st) ? columnText(st, 0) : nil
     }
 
-    private func queryPairs(_ sql: String) throws -> [String: String] {
+    private func queryPairs(_ sql: StaticString) throws -> [String: String] {
         let st = try statement(sql)
         defer { sqlite3_reset(st) }
         var out: [String: String] = [:]

@@ -95,7 +95,7 @@ public final class Tuner {
                 break
             }
             if trial.status == .idle { break }  // one worker: nothing else can make progress
-            try store.trialStarted(trial, worker: tunerId, oracleState: isRetry ? nil : oracle.stateText())
+            try store.trialStarted(trial, rerun: isRetry, worker: tunerId, oracleState: isRetry ? nil : oracle.stateText())
             display.trialBegan(trial, oracle: oracle)
             try runner.onTrialBegin(trial, tuner: self)
 
