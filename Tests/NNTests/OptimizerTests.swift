@@ -75,6 +75,22 @@ struct OptimizerTests {
         expectClose(b.value.scalars, [0.907692308], "b")
     }
 
+    @Test func updatesWeightsInPlaceAndMatchesScalarTailOnOddSizes() throws {
+        // 19 scalars: two 8-lane blocks and a 3-scalar tail must follow the same rule.
+        let parameter = Parameter(name: "w", value: Tensor(shape: [19], scalars: (0..<19).map { Float($0) * 0.1 }))
+        parameter.gradient = Tensor(shape: [19], repeating: 0.5)
+        let before = parameter.value.scalars.withUnsafeBufferPointer { $0.baseAddress }
+        for optimizer: any Optimizer in [try Adam(), try RMSprop(), try Adagrad()] {
+            let copy = Parameter(name: "w", value: parameter.value)
+            copy.gradient = parameter.gradient
+            optimizer.apply(to: [copy])
+            let deltas = zip(copy.value.scalars, parameter.value.scalars).map { $0 - $1 }
+            #expect(deltas.allSatisfy { abs($0 - deltas[0]) < 1e-7 }, "\(optimizer.name): \(deltas)")
+        }
+        try Adam().apply(to: [parameter])
+        #expect(parameter.value.scalars.withUnsafeBufferPointer { $0.baseAddress } == before)
+    }
+
     @Test func frozenParametersAreNotUpdated() throws {
         let frozen = Parameter(name: "frozen", value: Tensor(shape: [1], scalars: [1]), trainable: false)
         frozen.gradient = Tensor(shape: [1], scalars: [5])

@@ -61,7 +61,11 @@ public struct CategoricalCrossentropy: Loss {
                 var maximum = -Float.infinity
                 for j in 0..<classes { maximum = max(maximum, p[base + j]) }
                 var expSum: Float = 0
-                for j in 0..<classes { expSum += exp(p[base + j] - maximum) }
+                for j in 0..<classes {
+                    let e = exp(p[base + j] - maximum)
+                    g?[base + j] = e  // kept so each exponential is computed once
+                    expSum += e
+                }
                 let logSumExp = maximum + log(expSum)
                 var targetSum: Float = 0
                 for j in 0..<classes {
@@ -70,9 +74,10 @@ public struct CategoricalCrossentropy: Loss {
                     total += z * (logSumExp - p[base + j])
                 }
                 if let g {
+                    let scale = targetSum / expSum
                     for j in 0..<classes {
                         let z = t[base + j] * keep + shift
-                        g[base + j] = (exp(p[base + j] - logSumExp) * targetSum - z) * invRows
+                        g[base + j] = (g[base + j] * scale - z) * invRows
                     }
                 }
             } else {

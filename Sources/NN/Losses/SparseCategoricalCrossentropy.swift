@@ -75,14 +75,20 @@ public struct SparseCategoricalCrossentropy: Loss {
                 var maximum = -Float.infinity
                 for j in 0..<classes { maximum = max(maximum, p[base + j]) }
                 var expSum: Float = 0
-                for j in 0..<classes { expSum += exp(p[base + j] - maximum) }
-                let logSumExp = maximum + log(expSum)
-                total += logSumExp - p[base + y]
                 if let g {
+                    // The exponentials are kept in the gradient buffer, so each is computed once.
                     for j in 0..<classes {
-                        g[base + j] = (exp(p[base + j] - logSumExp) - (j == y ? 1 : 0)) * invRows
+                        let e = exp(p[base + j] - maximum)
+                        g[base + j] = e
+                        expSum += e
                     }
+                    let scale = invRows / expSum
+                    for j in 0..<classes { g[base + j] *= scale }
+                    g[base + y] -= invRows
+                } else {
+                    for j in 0..<classes { expSum += exp(p[base + j] - maximum) }
                 }
+                total += maximum + log(expSum) - p[base + y]
             } else {
                 let low = CrossentropyEpsilon.value, high = 1 - CrossentropyEpsilon.value
                 var clippedSum: Float = 0
