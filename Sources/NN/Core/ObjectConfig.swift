@@ -4,9 +4,9 @@
 /// options table) can construct an object with unknown keywords rejected.
 public struct ObjectConfig: Codable, Sendable, Equatable {
     public var className: String
-    public var config: [String: ConfigValue]
+    public var config: [String: ObjectConfig.Value]
 
-    public init(className: String, config: [String: ConfigValue] = [:]) {
+    public init(className: String, config: [String: ObjectConfig.Value] = [:]) {
         self.className = className
         self.config = config
     }
@@ -17,41 +17,43 @@ public struct ObjectConfig: Codable, Sendable, Equatable {
     }
 }
 
-/// A JSON-like argument value in an `ObjectConfig`.
-public indirect enum ConfigValue: Codable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case object(ObjectConfig)
+extension ObjectConfig {
+    /// A JSON-like argument value in an `ObjectConfig`.
+    public indirect enum Value: Codable, Sendable, Equatable {
+        case null
+        case bool(Bool)
+        case number(Double)
+        case string(String)
+        case object(ObjectConfig)
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else { self = .object(try container.decode(ObjectConfig.self)) }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { self = .null }
+            else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+            else if let value = try? container.decode(Double.self) { self = .number(value) }
+            else if let value = try? container.decode(String.self) { self = .string(value) }
+            else { self = .object(try container.decode(ObjectConfig.self)) }
         }
-    }
 
-    var typeName: String {
-        switch self {
-        case .null: "nil"
-        case .bool: "boolean"
-        case .number: "number"
-        case .string: "string"
-        case .object: "object"
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .null: try container.encodeNil()
+            case .bool(let value): try container.encode(value)
+            case .number(let value): try container.encode(value)
+            case .string(let value): try container.encode(value)
+            case .object(let value): try container.encode(value)
+            }
+        }
+
+        var typeName: String {
+            switch self {
+            case .null: "nil"
+            case .bool: "boolean"
+            case .number: "number"
+            case .string: "string"
+            case .object: "object"
+            }
         }
     }
 }
@@ -77,7 +79,7 @@ struct ConfigReader {
 
     init(_ config: ObjectConfig) { self.config = config }
 
-    private mutating func value(_ key: String) -> ConfigValue? {
+    private mutating func value(_ key: String) -> ObjectConfig.Value? {
         used.insert(key)
         if let value = config.config[key], value != .null { return value }
         return nil
@@ -140,7 +142,7 @@ struct ConfigReader {
         }
     }
 
-    private func mismatch(_ key: String, _ expected: String, _ value: ConfigValue) -> ConfigError {
+    private func mismatch(_ key: String, _ expected: String, _ value: ObjectConfig.Value) -> ConfigError {
         ConfigError(config.className, "argument '\(key)' must be a \(expected), got \(value.typeName)")
     }
 }

@@ -3,18 +3,18 @@ extension Optimizers {
     /// The optimizer's Keras class name and arguments (the learning rate as a number or a nested
     /// schedule config). `nil` for an optimizer defined elsewhere or a schedule without a config.
     public static func config(of optimizer: any Optimizer) -> ObjectConfig? {
-        let rate: ConfigValue
+        let rate: ObjectConfig.Value
         switch optimizer.learningRate {
         case .constant(let value): rate = .number(Double(value))
         case .schedule(let schedule):
             guard let config = Schedules.config(of: schedule) else { return nil }
             rate = .object(config)
         }
-        func number(_ value: Float?) -> ConfigValue { value.map { .number(Double($0)) } ?? .null }
-        func clipping(_ c: GradientClipping) -> [String: ConfigValue] {
+        func number(_ value: Float?) -> ObjectConfig.Value { value.map { .number(Double($0)) } ?? .null }
+        func clipping(_ c: GradientClipping) -> [String: ObjectConfig.Value] {
             ["clipnorm": number(c.clipnorm), "clipvalue": number(c.clipvalue), "global_clipnorm": number(c.globalClipnorm)]
         }
-        var arguments: [String: ConfigValue] = ["learning_rate": rate]
+        var arguments: [String: ObjectConfig.Value] = ["learning_rate": rate]
         switch optimizer {
         case let o as SGD:
             arguments.merge(["momentum": number(o.momentum), "nesterov": .bool(o.nesterov), "weight_decay": number(o.weightDecay)]) { $1 }
