@@ -74,4 +74,17 @@ struct MetricTests {
         #expect(auc.thresholds.count == 200 && auc.thresholds[1] == Float(1.0 / 199))
         #expect(throws: MetricError.self) { try AUC(numThresholds: 1) }
     }
+
+    @Test func aucMatchesNumPyReferenceOnRandomScores() throws {
+        // Keras's algorithm re-run in NumPy (float32 thresholds, `>` comparisons, trapezoids)
+        // on 24 seeded random scores gives 0.9090909090909091.
+        let scores: [Float] = [0.40750891, 0.522053123, 0.136391118, 0.837268949, 0.823317289, 0.311110348, 0.724497378,
+                               0.300719827, 0.602018416, 0.262000233, 0.121951699, 0.494965613, 0.783729196, 0.189871252,
+                               0.0894231498, 0.419107199, 0.569126487, 0.779363692, 0.141309872, 0.491870791, 0.479927719,
+                               0.604240894, 0.303831011, 0.441716492]
+        let labels: [Float] = [0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1]
+        let auc = try AUC()
+        auc.update(prediction: Tensor(shape: [24, 1], scalars: scores), target: Tensor(shape: [24], scalars: labels))
+        #expect(abs(auc.result() - 0.9090909090909091) < 1e-12)
+    }
 }
