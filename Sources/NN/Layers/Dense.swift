@@ -22,30 +22,18 @@ public final class Dense: Layer {
     private var dz = Tensor(shape: [0])
 
     public init(units: Int, activation: String? = nil, useBias: Bool = true,
-                kernelInitializer: String = "glorot_uniform", biasInitializer: String = "zeros",
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
                 kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
                 inputShape: [Int]? = nil, name: String? = nil) throws {
         self.units = try positive(units, "units", "Dense")
         self.activation = try ActivationFunction(name: activation, layer: "Dense")
         self.useBias = useBias
-        self.kernelInitializer = try Initializer(name: kernelInitializer, layer: "Dense")
-        self.biasInitializer = try Initializer(name: biasInitializer, layer: "Dense")
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
         self.kernelRegularizer = kernelRegularizer
         self.biasRegularizer = biasRegularizer
         self.declaredInputShape = inputShape
         self.name = name ?? LayerNames.unique("dense")
-    }
-
-    init(config c: LayerConfig) throws {
-        units = try c.read("units", "Dense") { $0.int }
-        activation = try ActivationFunction(name: c["activation"]?.string, layer: "Dense")
-        useBias = try c.read("use_bias", "Dense") { $0.bool }
-        kernelInitializer = try Initializer(configValue: c["kernel_initializer"], layer: "Dense")
-        biasInitializer = try Initializer(configValue: c["bias_initializer"], layer: "Dense")
-        kernelRegularizer = Regularizer(configValue: c["kernel_regularizer"])
-        biasRegularizer = Regularizer(configValue: c["bias_regularizer"])
-        declaredInputShape = c["input_shape"]?.ints
-        name = try c.read("name", "Dense") { $0.string }
     }
 
     public var config: LayerConfig {

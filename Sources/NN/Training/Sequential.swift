@@ -26,6 +26,9 @@ public final class Sequential {
     /// Checked between batches; when set, `fit`, `evaluate` and `predict` throw `NNError.cancelled`.
     public var cancellation: CancellationFlag?
 
+    /// What a model loaded by `Sequential.load` was compiled with when saved.
+    public internal(set) var savedCompile: ModelConfig.CompileEntry?
+
     var generator: RandomGenerator
     /// activations[i] is layer i's input; activations[n] the model's output. Reused across batches.
     var activations: [TensorSlot] = []
