@@ -3,7 +3,7 @@
 // proposal; prints the ratios issue 6 judges against Keras Tuner's BO and Optuna's TPE.
 //
 //   swift run -c release bench-oracles [--seeds 20] [--trials 60] [--only bo|tpe|random] [--function name]
-//   BENCH_ACQ=ei|lcb  BENCH_WARP=auto|none  BENCH_TPE_MV=1  change the variants for experiments.
+//   BENCH_ACQ=ei|lcb  BENCH_WARP=auto|none  BENCH_TPE_MV=0  change the variants for experiments.
 import Engine
 import Foundation
 
@@ -70,9 +70,13 @@ func run(_ method: Method, _ fn: TestFunction, seed: UInt64, trials: Int) -> Out
     if let a = env["BENCH_ACQ"], let acq = Acquisition(rawValue: a) { bo.configuration.acquisition = acq }
     if let w = env["BENCH_WARP"], let warp = GaussianProcessProposer.OutputWarping(rawValue: w) { bo.configuration.warping = warp }
     if let b = env["BENCH_BETA"], let beta = Double(b) { bo.configuration.beta = beta }
+    if let v = env["BENCH_SHIFT"], let x = Double(v) { bo.configuration.warpShift = x }
+    if let v = env["BENCH_RESTARTS"], let x = Int(v) { bo.configuration.fitRestarts = x }
     var tpe = TreeParzenProposer()
-    if env["BENCH_TPE_MV"] == "1" { tpe.configuration.multivariate = true }
+    if env["BENCH_TPE_MV"] == "0" { tpe.configuration.multivariate = false }
     let initial = max(3 * fn.dimensions, 3)
+    let design = StartupDesign(dimensions: fn.dimensions, seed: seed)
+    let useDesign = env["BENCH_DESIGN"] != "0"
     var xs: [[Double]] = []
     var ys: [Double] = []
     var tried = Set<[Double]>()
@@ -86,10 +90,10 @@ func run(_ method: Method, _ fn: TestFunction, seed: UInt64, trials: Int) -> Out
         switch method {
         case .random: x = dims.map { _ in generator.uniform() }
         case .bo:
-            x = xs.count < initial ? bo.randomUntried(dimensions: dims, tried: tried, generator: &generator)
+            x = xs.count < initial ? (useDesign ? design.point(xs.count) : bo.randomUntried(dimensions: dims, tried: tried, generator: &generator))
                 : bo.propose(dimensions: dims, observed: xs, scores: ys, tried: tried, generator: &generator)
         case .tpe:
-            x = tpe.propose(dimensions: dims, observed: xs.map { $0.map(Optional.some) }, scores: ys, tried: tried, generator: &generator)
+            x = useDesign && xs.count < tpe.configuration.startupTrials ? design.point(xs.count) : tpe.propose(dimensions: dims, observed: xs.map { $0.map(Optional.some) }, scores: ys, tried: tried, generator: &generator)
         }
         proposalTime += Date().timeIntervalSince(t0)
         proposals += 1
@@ -142,8 +146,8 @@ for fn in functions {
         }
         let ratio = regret / reference
         ratios[method, default: []].append(ratio)
-        print(String(format: "%-13@ %-8@ %-13.4g %-9.4g %-9.4g %-21.3f %-9.3f %.2f", fn.name as NSString,
-                     method.rawValue as NSString, regret, ref.kt, ref.optuna, ratio,
+        print(fn.name.padding(toLength: 14, withPad: " ", startingAt: 0) + method.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+              + String(format: "%-13.4g %-9.4g %-9.4g %-21.3f %-9.3f %.2f", regret, ref.kt, ref.optuna, ratio,
                      median(outcomes.map(\.seconds)), 1000 * median(outcomes.map(\.proposalSeconds))))
     }
 }

@@ -22,6 +22,9 @@ public struct GaussianProcessProposer: Sendable {
         public var randomCandidates = 1000
         public var localCandidates = 500
         public var refinements = 5
+        /// δ in log(y − min + δ), as a fraction of (median − min).
+        public var warpShift = 1.0
+        public var fitRestarts = 1
         public init() {}
     }
 
@@ -151,9 +154,10 @@ public struct GaussianProcessProposer: Sendable {
     /// hallucinated pending points. Internal so the tests can inspect it.
     mutating func fitModel(dimensions d: Int, observed: [[Double]], scores: [Double], pending: [[Double]],
                            generator: inout SeededGenerator) -> GaussianProcess? {
-        let y = OutputTransform(scores: scores, warping: configuration.warping).apply(scores)
+        let y = OutputTransform(scores: scores, warping: configuration.warping, shiftFraction: configuration.warpShift).apply(scores)
         let x = Array(observed.joined())
         var fitter = KernelHyperparameterFit(alpha: configuration.alpha)
+        fitter.restarts = configuration.fitRestarts
         fitter.lengthScalePriorMean = log(0.5) + 0.5 * log(Double(d))
         let theta = fitter.fit(points: x, targets: y, dimensions: d, warmStart: state.theta, generator: &generator)
         state.theta = theta

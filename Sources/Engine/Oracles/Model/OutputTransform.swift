@@ -11,7 +11,7 @@ struct OutputTransform {
     let mean: Double
     let scale: Double
 
-    init(scores: [Double], warping: GaussianProcessProposer.OutputWarping) {
+    init(scores: [Double], warping: GaussianProcessProposer.OutputWarping, shiftFraction: Double = 1.0) {
         let lo = scores.min() ?? 0
         let hi = scores.max() ?? 0
         let sorted = scores.sorted()
@@ -20,7 +20,7 @@ struct OutputTransform {
         // Skew test: the median sits in the bottom fifth of the range.
         let skewed = warping == .auto && scores.count >= 4 && range > 0 && (median - lo) < 0.2 * range
         useLog = skewed
-        let s = skewed ? max((median - lo) * 0.01, range * 1e-9) - lo : 0
+        let s = skewed ? max((median - lo) * shiftFraction, range * 1e-9) - lo : 0
         shift = s
         let w = scores.map { skewed ? log($0 + s) : $0 }
         let m = w.reduce(0, +) / Double(max(w.count, 1))

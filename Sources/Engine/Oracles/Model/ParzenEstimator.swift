@@ -14,10 +14,8 @@ struct ParzenEstimator {
         var priorWeight = 1.0
         var considerMagicClip = true
         var considerEndpoints = false
-        /// Optuna's multivariate bandwidth (Scott-like, shared) instead of the neighbour rule.
-        var multivariate = false
-        /// The number of hyperparameters in the joint space (multivariate bandwidth only).
-        var spaceSize = 1
+        /// Counts the prior's mean among the neighbours of the bandwidth rule (Optuna before 5).
+        var priorAmongNeighbours = false
     }
 
     let dimensions: [EncodedDimension]
@@ -53,12 +51,10 @@ struct ParzenEstimator {
                 continue
             }
             var s = [Double](repeating: 1, count: present.count)
-            if options.multivariate {
-                let sigma = 0.2 * pow(Double(max(present.count, 1)), -1.0 / Double(options.spaceSize + 4))
-                s = [Double](repeating: sigma, count: present.count)
-            } else if !present.isEmpty {
-                // Neighbour rule with the prior's mean among the points and the range ends as fences.
-                let values = present.map { observations[$0][j]! } + [0.5]
+            if !present.isEmpty {
+                // Neighbour rule: the larger gap to either neighbour, the range ends acting as fences
+                // (Optuna 5 leaves the prior's mean out of the neighbours; earlier versions put it in).
+                let values = present.map { observations[$0][j]! } + (options.priorAmongNeighbours ? [0.5] : [])
                 let order = values.indices.sorted { values[$0] < values[$1] }
                 let sorted = [0.0] + order.map { values[$0] } + [1.0]
                 var sortedSigmas = [Double](repeating: 0, count: values.count)

@@ -13,8 +13,9 @@ public struct TreeParzenProposer: Sendable {
         public var priorWeight = 1.0
         public var considerMagicClip = true
         public var considerEndpoints = false
-        /// Joint sampling over all hyperparameters (Optuna's `multivariate=True`).
-        public var multivariate = false
+        /// Joint sampling over all hyperparameters, as Optuna 5 always does (`multivariate=True`);
+        /// false samples each hyperparameter on its own, as Optuna's older default did.
+        public var multivariate = true
         public init() {}
     }
 
@@ -66,8 +67,8 @@ public struct TreeParzenProposer: Sendable {
         var candidates: [[Double]] = []
         var score: [Double] = []
         if configuration.multivariate {
-            let l = estimator(below, dimensions, spaceSize: d)
-            let g = estimator(above, dimensions, spaceSize: d)
+            let l = estimator(below, dimensions)
+            let g = estimator(above, dimensions)
             for _ in 0..<configuration.eiCandidates {
                 let x = l.sample(&generator)
                 candidates.append(x)
@@ -77,24 +78,20 @@ public struct TreeParzenProposer: Sendable {
             // Independent per hyperparameter; each uses only the trials where it was active.
             candidates = [[Double]](repeating: [Double](repeating: 0, count: d), count: configuration.eiCandidates)
             score = [Double](repeating: 0, count: configuration.eiCandidates)
-            var perDimension: [[Double]] = []
             for j in 0..<d {
                 let bj = below.compactMap { $0[j] }.map { [Optional($0)] }
                 let aj = above.compactMap { $0[j] }.map { [Optional($0)] }
-                let l = estimator(bj, [dimensions[j]], spaceSize: 1)
-                let g = estimator(aj, [dimensions[j]], spaceSize: 1)
-                var column: [Double] = []
+                let l = estimator(bj, [dimensions[j]])
+                let g = estimator(aj, [dimensions[j]])
                 var best = -Double.infinity
                 var bestValue = 0.0
                 for c in 0..<configuration.eiCandidates {
                     let x = l.sample(&generator)
                     let s = l.logDensity(x) - g.logDensity(x)
-                    column.append(x[0])
                     candidates[c][j] = x[0]
                     score[c] += s
                     if s > best { best = s; bestValue = x[0] }
                 }
-                perDimension.append(column)
                 // The univariate winner of each dimension forms the first candidate.
                 candidates[0][j] = bestValue
             }
@@ -105,13 +102,12 @@ public struct TreeParzenProposer: Sendable {
         return randomUntried(dimensions: dimensions, tried: tried, generator: &generator)
     }
 
-    private func estimator(_ observations: [[Double?]], _ dimensions: [EncodedDimension], spaceSize: Int) -> ParzenEstimator {
+    private func estimator(_ observations: [[Double?]], _ dimensions: [EncodedDimension]) -> ParzenEstimator {
         var options = ParzenEstimator.Options()
         options.priorWeight = configuration.priorWeight
         options.considerMagicClip = configuration.considerMagicClip
         options.considerEndpoints = configuration.considerEndpoints
-        options.multivariate = configuration.multivariate
-        options.spaceSize = spaceSize
+        options.priorAmongNeighbours = !configuration.multivariate
         return ParzenEstimator(observations: observations, weights: Self.weights(observations.count),
                                dimensions: dimensions, options: options)
     }
