@@ -166,9 +166,12 @@ public struct GaussianProcessProposer: Sendable {
             return nil
         }
         if !pending.isEmpty {
-            // Keras Tuner's pessimistic hallucination: the pending point scores μ + σ.
+            // Pessimistic hallucination: Keras Tuner's μ + σ, but never better than the worst score
+            // seen (a "constant liar"), so a pending point near the incumbent still repels the
+            // next proposal instead of leaving it a hair's breadth away.
             let (m, v) = model.predict(Array(pending.joined()), m: pending.count)
-            let hallucinated = zip(m, v).map { $0 + $1.squareRoot() }
+            let worst = y.max() ?? 0
+            let hallucinated = zip(m, v).map { max($0 + $1.squareRoot(), worst) }
             if let conditioned = GaussianProcess(points: x + Array(pending.joined()), targets: y + hallucinated,
                                                  dimensions: d, kernel: kernel, noise: noise) {
                 model = conditioned
