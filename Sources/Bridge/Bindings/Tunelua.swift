@@ -1,5 +1,6 @@
 import CLua
 import Engine
+import NN
 
 /// The Lua modules tunelua provides, installed into a state as preloaded `require` targets.
 public enum Tunelua {
@@ -16,6 +17,12 @@ public enum Tunelua {
             }
             try TunerBinding.install(into: module, state: state)
             return .table(module)
+        }
+        state.preload("tunelua.keras") { state in try KerasBinding.module(state) }
+        state.preload("tunelua.data") { state in DataBinding.module(state) }
+        HistoryReader.reader = { value in
+            guard case .userdata(let ref) = value, let box = ref.state.objectValue(ref) as? HistoryBox else { return nil }
+            return box.history.history.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
     }
 }

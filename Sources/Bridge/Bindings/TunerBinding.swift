@@ -4,9 +4,11 @@ import Engine
 final class TunerHandle {
     let tuner: Tuner
     let hypermodel: LuaValue
-    init(tuner: Tuner, hypermodel: LuaValue) {
+    let executionsPerTrial: Int
+    init(tuner: Tuner, hypermodel: LuaValue, executionsPerTrial: Int) {
         self.tuner = tuner
         self.hypermodel = hypermodel
+        self.executionsPerTrial = executionsPerTrial
     }
     nonisolated(unsafe) static let luaClass = LuaClass(name: "TunerHandle")
 }
@@ -206,6 +208,8 @@ enum TunerBinding {
         tuner.getter("oracle") { call in call.results(.object(try handle(call).tuner.oracle, TrialBinding.oracleClass)) }
         tuner.getter("hypermodel") { call in call.results(try handle(call).hypermodel) }
         tuner.getter("project_dir") { call in call.results(.string(try handle(call).tuner.projectDirectory)) }
+        tuner.getter("executions_per_trial") { call in call.results(.integer(Int64(try handle(call).executionsPerTrial))) }
+        try HypermodelTuning.install(on: tuner, state: state)
         // Hooks do nothing by default; `run_trial` tunes the hypermodel (needs tunelua.keras).
         try state.load("""
             local Tuner = ...
@@ -292,7 +296,10 @@ enum TunerBinding {
             call.state.collectGarbage()
             engineTuner = try open()
         }
-        call.state.setHandle(TunerHandle(tuner: engineTuner, hypermodel: hypermodel), class: TunerHandle.luaClass, on: instance)
+        let executions = args.integer("executions_per_trial", default: 1)
+        guard executions >= 1 else { throw args.error("executions_per_trial", "must be >= 1, got \(executions)") }
+        call.state.setHandle(TunerHandle(tuner: engineTuner, hypermodel: hypermodel, executionsPerTrial: executions),
+                             class: TunerHandle.luaClass, on: instance)
         _ = try call.state.invoke(.table(instance), "__check_hypermodel", [])
         return 0
     }

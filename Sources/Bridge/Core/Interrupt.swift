@@ -1,4 +1,5 @@
 import CLua
+import NN
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,11 +12,15 @@ public enum Interrupt {
     nonisolated(unsafe) private static var target: OpaquePointer?
     nonisolated(unsafe) private static var flag: Int32 = 0
 
+    /// Set with the flag, for Swift loops that take a cancellation flag (training).
+    public static let cancellation = CancellationFlag()
+
     /// Whether Ctrl-C was pressed since the last `reset`.
     public static var isRequested: Bool { flag != 0 }
 
     public static func reset() {
         flag = 0
+        cancellation.reset()
         if let target { tl_clear_interrupt(target) }
     }
 
@@ -23,6 +28,7 @@ public enum Interrupt {
     public static func catching<T>(_ state: LuaState, _ body: () throws -> T) rethrows -> T {
         target = state.mainThread
         flag = 0
+        cancellation.reset()
         // A parent may have left SIGINT blocked (test runners, some shells' job control).
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -31,6 +37,7 @@ public enum Interrupt {
         signal(SIGINT) { _ in
             signal(SIGINT, SIG_DFL)
             Interrupt.flag = 1
+            Interrupt.cancellation.cancel()
             if let target = Interrupt.target { tl_interrupt(target) }
         }
         defer {

@@ -57,8 +57,14 @@ public final class Sequential {
         if layers.isEmpty, inputShape == nil, let declared = layer.declaredInputShape { inputShape = declared }
         layers.append(layer)
         if isBuilt {
-            let previous = layers[layers.count - 2]
-            try buildLayer(layer, after: previous, inputShape: previous.outputShape)
+            // Built from an input shape alone (keras.Input first): the first layer takes that shape.
+            let previous = layers.count >= 2 ? layers[layers.count - 2] : nil
+            do {
+                try buildLayer(layer, after: previous, inputShape: previous?.outputShape ?? inputShape ?? [])
+            } catch {
+                layers.removeLast()
+                throw error
+            }
             activations.append(TensorSlot()); gradients.append(TensorSlot())
         } else if let inputShape {
             try build(inputShape: inputShape)

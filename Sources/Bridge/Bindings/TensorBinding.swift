@@ -1,0 +1,146 @@
+import NN
+
+/// A float32 tensor handed to Lua (`tunelua.data` and model inputs/outputs).
+final class TensorBox {
+    let tensor: Tensor
+    init(_ tensor: Tensor) { self.tensor = tensor }
+
+    nonisolated(unsafe) static let luaClass: LuaClass = {
+        let c = LuaClass(name: "Tensor")
+        c.getter("shape") { (t: TensorBox) in .array(t.tensor.shape.map { .integer(Int64($0)) }) }
+        c.metamethod("__len") { call in call.results(.integer(Int64(try this(call).tensor.rows))) }
+        c.metamethod("__tostring") { call in
+            let t = try this(call).tensor
+            return call.results(.string("Tensor(shape=\(t.shape), float32)\n" + t.preview()))
+        }
+        c.metamethod("__add") { call in try arithmetic(call, "+", { $0 + $1 }, { $0 + $1 }) }
+        c.metamethod("__sub") { call in try arithmetic(call, "-", { $0 - $1 }, { $0 - $1 }) }
+        c.metamethod("__mul") { call in try arithmetic(call, "*", { $0 * $1 }, { $0 * $1 }) }
+        c.metamethod("__div") { call in try arithmetic(call, "/", { $0 / $1 }, { $0 / $1 }) }
+        c.metamethod("__unm") { call in call.results(.object(TensorBox(-(try this(call).tensor)), luaClass)) }
+        c.method("reshape") { call in
+            let t = try this(call).tensor
+            guard let shape = call.value(at: 2).tableValue?.array.compactMap(\.integerValue), !shape.isEmpty else {
+                throw LuaCallError("reshape: expected a shape table such as {n, 8, 8, 1}")
+            }
+            guard let reshaped = t.reshaped(shape.map(Int.init)) else {
+                throw LuaCallError("reshape: cannot reshape a tensor of shape \(t.shape) (\(t.count) values) to \(shape)")
+            }
+            return call.results(.object(TensorBox(reshaped), luaClass))
+        }
+        c.method("rows") { call in
+            let t = try this(call).tensor
+            guard let i = call.value(at: 2).integerValue else { throw call.typeError(1, expected: "integer") }
+            let j = call.value(at: 3).integerValue ?? Int64(t.rows)
+            guard i >= 1, j <= Int64(t.rows), i <= j + 1 else {
+                throw LuaCallError("rows: rows \(i) to \(j) are out of range for a tensor of \(t.rows) rows (rows are 1-based, both ends included)")
+            }
+            return call.results(.object(TensorBox(t.rows(Int(i - 1)..<Int(j))), luaClass))
+        }
+        c.method("mean") { call in call.results(.number(Double(try this(call).tensor.mean()))) }
+        c.method("std") { call in call.results(.number(Double(try this(call).tensor.std()))) }
+        c.method("totable") { call in call.results(nested(try this(call).tensor)) }
+        return c
+    }()
+
+    static func this(_ call: LuaCall) throws -> TensorBox {
+        guard let t = call.object(at: 1, as: TensorBox.self) else {
+            throw LuaCallError("\(call.functionName): call it on a tensor, as t:\(call.functionName)(…)")
+        }
+        return t
+    }
+
+    /// `t op number` and `number op t`.
+    static func arithmetic(_ call: LuaCall, _ symbol: String, _ right: (Tensor, Float) -> Tensor,
+                           _ left: (Float, Tensor) -> Tensor) throws -> Int32 {
+        if let t = call.object(at: 1, as: TensorBox.self), let n = call.value(at: 2).doubleValue {
+            return call.results(.object(TensorBox(right(t.tensor, Float(n))), luaClass))
+        }
+        if let n = call.value(at: 1).doubleValue, let t = call.object(at: 2, as: TensorBox.self) {
+            return call.results(.object(TensorBox(left(Float(n), t.tensor)), luaClass))
+        }
+        throw LuaCallError("tensor \(symbol): only a tensor and a number can be combined (got \(call.typeName(at: 1)) and \(call.typeName(at: 2)))")
+    }
+
+    /// The tensor as nested Lua arrays (a flat array for rank 1).
+    static func nested(_ t: Tensor) -> LuaValue {
+        func build(_ offset: Int, _ dims: ArraySlice<Int>) -> LuaValue {
+            guard let first = dims.first else { return .number(Double(t.scalars[offset])) }
+            let stride = dims.dropFirst().reduce(1, *)
+            return .array((0..<first).map { build(offset + $0 * stride, dims.dropFirst()) })
+        }
+        return t.rank == 0 ? .number(Double(t.scalars.first ?? 0)) : build(0, t.shape[...])
+    }
+}
+
+/// Reads tensors from Lua values: a Tensor object, or (nested) tables of numbers.
+enum TensorReader {
+    static func tensor(_ value: LuaValue, function: String, argument: String) throws -> Tensor {
+        if case .userdata(let ref) = value, let box = ref.state.objectValue(ref) as? TensorBox { return box.tensor }
+        guard let table = value.tableValue else {
+            throw LuaCallError("\(function): argument '\(argument)' must be a Tensor or a table of numbers (got \(value.typeName))")
+        }
+        var shape: [Int] = []
+        var scalars: [Float] = []
+        func walk(_ value: LuaValue, depth: Int, path: String) throws {
+            if let n = value.doubleValue {
+                guard depth == shape.count else {
+                    throw LuaCallError("\(function): \(argument)\(path) is a number where a list was expected (ragged nesting)")
+                }
+                scalars.append(Float(n))
+                return
+            }
+            guard let t = value.tableValue else {
+                throw LuaCallError("\(function): \(argument)\(path) must be a number (got \(value.typeName))")
+            }
+            let items = t.array
+            if depth == shape.count { shape.append(items.count) } else if shape[depth] != items.count {
+                throw LuaCallError("\(function): \(argument)\(path) has \(items.count) items where \(shape[depth]) were expected (ragged nesting)")
+            }
+            for (i, item) in items.enumerated() { try walk(item, depth: depth + 1, path: path + "[\(i + 1)]") }
+        }
+        try walk(.table(table), depth: 0, path: "")
+        guard !scalars.isEmpty else { throw LuaCallError("\(function): argument '\(argument)' is empty") }
+        return Tensor(shape: shape, scalars: scalars)
+    }
+}
+
+/// `require "tunelua.data"`.
+enum DataBinding {
+    static let csv = Signature("csv", [.init("path", .string, required: true), .init("label", .string), .init("header", .boolean)])
+    static let split = Signature("split", [.init("x", .any, required: true), .init("y", .any, required: true),
+                                           .init("fraction", .number), .init("shuffle", .boolean), .init("seed", .integer)])
+
+    static func box(_ t: Tensor) -> LuaValue { .object(TensorBox(t), TensorBox.luaClass) }
+
+    static func module(_ state: LuaState) -> LuaValue {
+        let m = state.newTable()
+        m["csv"] = state.function(name: "csv") { call in
+            let args = try csv.bind(call)
+            let (x, y) = try CSVReader.read(path: args.string("path")!, label: args.string("label", default: "label"),
+                                            header: args.bool("header", default: true))
+            return call.results(box(x), box(y))
+        }
+        m["idx"] = state.function(name: "idx") { call in
+            guard let path = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
+            return call.results(box(try IDXReader.read(path: path)))
+        }
+        m["npy"] = state.function(name: "npy") { call in
+            guard let path = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
+            return call.results(box(try NPYReader.read(path: path)))
+        }
+        m["tensor"] = state.function(name: "tensor") { call in
+            call.results(box(try TensorReader.tensor(call.value(at: 1), function: "tensor", argument: "data")))
+        }
+        m["split"] = state.function(name: "split") { call in
+            let args = try split.bind(call)
+            let x = try TensorReader.tensor(args["x"], function: "split", argument: "x")
+            let y = try TensorReader.tensor(args["y"], function: "split", argument: "y")
+            let parts = try DataSplit.split(x: x, y: y, fraction: args.double("fraction", default: 0.8),
+                                            shuffle: args.bool("shuffle", default: true),
+                                            seed: args.integer("seed").map { UInt64(bitPattern: Int64($0)) })
+            return call.results(box(parts.xTrain), box(parts.yTrain), box(parts.xVal), box(parts.yVal))
+        }
+        return .table(m)
+    }
+}
