@@ -41,6 +41,11 @@ public final class Tuner {
                 guard stored.oracleKind == oracle.kind else {
                     throw EngineError(.incompatibleProject, "Tuner: the project '\(store.location)' was created by a \(stored.oracleKind) search, not \(oracle.kind); pass overwrite=true to start over, or choose another project_name")
                 }
+                // Stored scores were computed for the stored objective; mixing them with another
+                // objective's would make "best" meaningless.
+                guard stored.objective == oracle.objective else {
+                    throw EngineError(.incompatibleProject, "Tuner: the project '\(store.location)' was created with \(stored.objective), not \(oracle.objective); pass overwrite=true to start over, or choose another project_name")
+                }
                 try oracle.setState(stored.oracleState)
                 var trials: [Trial] = []
                 for (trial, values) in stored.trials {
