@@ -126,7 +126,7 @@ public final class Tuner {
                 trial.status = .failed
                 trial.message = Tuner.describe(error)
             } catch {
-                if error is SearchInterrupted || interruptRequested() {
+                if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || interruptRequested() {
                     oracle.requeue(trial)
                     display.line("\nSearch interrupted: trial \(trial.trialId) will run again when the search resumes.")
                     throw EngineError(.interrupted, "search: interrupted during trial \(trial.trialId); it will run again when the search resumes")
