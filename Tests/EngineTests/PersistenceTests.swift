@@ -208,6 +208,12 @@ struct PersistenceTests {
         } catch let e as EngineError {
             #expect(e.kind == .incompatibleProject && e.message.contains("RandomSearch") && e.message.contains("GridSearch"))
         }
+        do {
+            _ = try open(try RandomSearchOracle(objective: Objective("y", .max), maxTrials: 2, seed: 1), dir)
+            Issue.record("expected an error")
+        } catch let e as EngineError {
+            #expect(e.kind == .incompatibleProject && e.message.contains("default_objective") && e.message.contains("\"y\""))
+        }
         // The failed open released the lock: the right kind opens.
         _ = try open(try RandomSearchOracle(maxTrials: 2, seed: 1), dir)
     }

@@ -87,6 +87,8 @@ struct SearchLoopTests {
         #expect(avg.map(\.0) == ["loss", "acc"] && avg.map(\.1) == [2, 0.75])
         let hist = try TrialResult.history([("loss", [3, 1, 2]), ("acc", [0.1, 0.9, 0.5])]).metricsAndStep(objective: objective)
         #expect(hist.step == 1 && hist.metrics.map(\.1) == [1, 0.9])
+        let twoRuns = try TrialResult.list([.history([("loss", [3, 1, 2])]), .history([("loss", [3, 2, 0])])]).metricsAndStep(objective: objective)
+        #expect(twoRuns.step == 1 && twoRuns.metrics.first?.1 == 0.5)
         for bad: TrialResult in [.none, .string("hello"), .metrics([("acc", 1)]), .other(typeName: "function", description: "f")] {
             do {
                 _ = try bad.metricsAndStep(objective: objective)

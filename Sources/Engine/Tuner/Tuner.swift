@@ -41,6 +41,11 @@ public final class Tuner {
                 guard stored.oracleKind == oracle.kind else {
                     throw EngineError(.incompatibleProject, "Tuner: the project '\(store.location)' was created by a \(stored.oracleKind) search, not \(oracle.kind); pass overwrite=true to start over, or choose another project_name")
                 }
+                // Stored scores were computed for the stored objective; mixing them with another
+                // objective's would make "best" meaningless.
+                guard stored.objective == oracle.objective else {
+                    throw EngineError(.incompatibleProject, "Tuner: the project '\(store.location)' was created with \(stored.objective), not \(oracle.objective); pass overwrite=true to start over, or choose another project_name")
+                }
                 try oracle.setState(stored.oracleState)
                 var trials: [Trial] = []
                 for (trial, values) in stored.trials {
@@ -121,7 +126,7 @@ public final class Tuner {
                 trial.status = .failed
                 trial.message = Tuner.describe(error)
             } catch {
-                if error is SearchInterrupted || interruptRequested() {
+                if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || interruptRequested() {
                     oracle.requeue(trial)
                     display.line("\nSearch interrupted: trial \(trial.trialId) will run again when the search resumes.")
                     throw EngineError(.interrupted, "search: interrupted during trial \(trial.trialId); it will run again when the search resumes")
