@@ -1,26 +1,37 @@
-/// Steps through the configurations of a space in odometer order, Keras Tuner's grid order: the
-/// last declared hyperparameter turns fastest, each hyperparameter runs its default first and then
-/// its other values, a child that becomes inactive resets, and a parent turns only after all its
+/// Steps through the configurations of a space in odometer order: the last declared
+/// hyperparameter turns fastest, each one runs through its values in order (ascending; a Choice
+/// in declared order), a child that becomes inactive resets, and a parent turns only after all its
 /// active children have run through.
 struct ConfigurationOdometer {
     let space: [HyperParameter]
-    /// Per space position: default first, then the remaining values.
+    /// Per space position: the values in grid order.
     let lists: [[HPValue]]
+    /// Per space position: the default value.
+    let defaults: [HPValue]
 
     /// `valueList` gives each hyperparameter's values, or nil when it has no finite list.
     init?(space: [HyperParameter], valueList: (HyperParameter) -> [HPValue]?) {
         var lists: [[HPValue]] = []
         for hp in space {
-            guard let values = valueList(hp) else { return nil }
-            let d = hp.defaultValue
-            lists.append([d] + values.filter { $0 != d })
+            guard let values = valueList(hp), !values.isEmpty else { return nil }
+            lists.append(values)
         }
         self.space = space
         self.lists = lists
+        self.defaults = space.map(\.defaultValue)
     }
 
-    /// The all-defaults configuration (active hyperparameters only).
+    /// The all-defaults configuration (active hyperparameters only): the grid's first trial.
     var first: HPValues {
+        var v = HPValues()
+        for (i, hp) in space.enumerated() where hp.conditions.allSatisfy({ $0.isActive(v) }) {
+            v[hp.name] = defaults[i]
+        }
+        return v
+    }
+
+    /// The odometer's first position: every hyperparameter at its first value.
+    var start: HPValues {
         var v = HPValues()
         for (i, hp) in space.enumerated() where hp.conditions.allSatisfy({ $0.isActive(v) }) {
             v[hp.name] = lists[i][0]

@@ -1,7 +1,7 @@
 /// Grid search (Keras Tuner's `GridSearchOracle`): the defaults first, then every other
-/// combination in odometer order (the last declared hyperparameter turns fastest; each one runs its
-/// default first, then its other values ascending, Choice in declared order; a Float without a step
-/// uses 10 bucket centres). Never repeats a point.
+/// combination in odometer order (the last declared hyperparameter turns fastest; values
+/// ascending, Choice in declared order; a Float without a step uses 10 bucket centres). Never
+/// repeats a point.
 ///
 /// The next point is computed from the last started trial's values, which are stored with the
 /// trial, so a stopped or crashed search resumes exactly where it was (Keras Tuner loses its queue).
@@ -28,8 +28,9 @@ public final class GridSearchOracle: Oracle {
             return .stopped(reason: nil)
         }
         guard let last = orderedTrials.last else { return .running(odometer.first) }
-        // Hyperparameters declared after the last trial started join at their defaults.
-        var current = odometer.normalized(last.hyperparameters.values)
+        // After the defaults' trial the odometer starts from its first position; later, from the
+        // last started trial (hyperparameters declared since then join at their first value).
+        var current = orderedTrials.count == 1 ? odometer.start : odometer.normalized(last.hyperparameters.values)
         if !isDuplicate(current) { return .running(current) }
         while let next = odometer.next(after: current) {
             if !isDuplicate(next) { return .running(next) }
