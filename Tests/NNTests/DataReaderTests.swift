@@ -75,6 +75,12 @@ struct IDXReaderTests {
         }
     }
 
+    @Test func absurdShapeInHeaderIsAnErrorNotATrap() {
+        #expect { try IDXReader.decode([0, 0, 0x08, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], file: "big.idx") } throws: {
+            "\($0)".contains("too large")
+        }
+    }
+
     @Test func unknownTypeByteIsNamed() {
         #expect { try IDXReader.decode([0, 0, 0x07, 1, 0, 0, 0, 0], file: "x.idx") } throws: {
             "\($0)".hasPrefix("x.idx: byte 2: unknown IDX type byte 0x07")

@@ -10,7 +10,10 @@ public enum OneHot {
         }
         let classes = numClasses ?? (Int(y.scalars.max() ?? -1) + 1)
         guard classes > 0 else { throw DataError("to_categorical", "num_classes must be > 0, got \(classes)") }
-        var scalars = [Float](repeating: 0, count: y.count * classes)
+        guard let total = ShapeArithmetic.count([y.count, classes]), total <= ShapeArithmetic.maximumScalars else {
+            throw DataError("to_categorical", "\(y.count) labels × \(classes) classes is too large a tensor")
+        }
+        var scalars = [Float](repeating: 0, count: total)
         for (i, label) in y.scalars.enumerated() {
             guard label < Float(classes) else {
                 throw DataError("to_categorical", "label \(Int(label)) at index \(i) is out of range for num_classes=\(classes)")
