@@ -46,6 +46,7 @@ struct DataTransformTests {
             "\($0)" == "to_categorical: label 5 at index 1 is out of range for num_classes=3"
         }
         #expect(throws: DataError.self) { try OneHot.toCategorical(Tensor(shape: [1], scalars: [-1])) }
+        #expect(throws: DataError.self) { try OneHot.toCategorical(Tensor(shape: [1], scalars: [1e30])) }
     }
 
     @Test func scalarArithmeticWorksInBothOrders() {
