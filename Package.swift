@@ -16,7 +16,7 @@ let package = Package(
         .executableTarget(
             name: "tunelua",
             dependencies: [
-                "Bridge", "CEditLine",
+                "Bridge", "Engine", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +39,10 @@ let package = Package(
         // MARK: - Benchmarks (run by bench/*.sh; never timed tests)
 
         .executableTarget(name: "bench-bridge", dependencies: ["Bridge"], path: "bench/bridge"),
+        .executableTarget(name: "bench-tuner", dependencies: ["Engine"], path: "bench/tuner",
+                          exclude: ["overhead.lua", "reference.py", "run.sh"]),
+        .executableTarget(name: "bench-oracles", dependencies: ["Engine"], path: "bench/oracles",
+                          exclude: ["reference.py"]),
 
         // MARK: - Tools
 

@@ -161,6 +161,18 @@ static inline int tl_pcall(lua_State *L, int nargs, int nresults) {
     return status;
 }
 
+/// The fast form of `tl_pcall` for one function and its arguments pushed after the handler:
+/// the caller pushes `tl_msghandler` first (at `handler`), so nothing on the stack is moved.
+static inline int tl_pcall_at(lua_State *L, int nargs, int nresults, int handler) {
+    tl_alloc_state *st = tl_allocstate(L);
+    int saved = st->inSwift;
+    st->inSwift = 0;
+    int status = lua_pcall(L, nargs, nresults, handler);
+    st->inSwift = saved;
+    return status;
+}
+static inline void tl_pushmsghandler(lua_State *L) { lua_pushcfunction(L, tl_msghandler); }
+
 // MARK: - Raising operations, run protected
 
 static inline int tl_tostring_k(lua_State *L) {

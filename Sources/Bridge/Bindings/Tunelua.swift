@@ -1,4 +1,5 @@
 import CLua
+import Engine
 
 /// The Lua modules tunelua provides, installed into a state as preloaded `require` targets.
 public enum Tunelua {
@@ -10,6 +11,10 @@ public enum Tunelua {
         state.preload("tunelua") { state in
             let module = state.newTable()
             module["version"] = .string(version)
+            module["HyperParameters"] = state.function(name: "HyperParameters") { call in
+                call.results(.object(HyperParameters(), HyperParametersBinding.luaClass))
+            }
+            try TunerBinding.install(into: module, state: state)
             return .table(module)
         }
     }

@@ -4,15 +4,18 @@ import CLua
 /// Reads never raise (raw access only); results are pushed in order.
 public struct LuaCall {
     let L: OpaquePointer
-    public let state: LuaState
-    /// The function's name, as error messages show it.
-    public let functionName: String
+    /// The state the call runs in (valid for the duration of the call).
+    public unowned(unsafe) let state: LuaState
+    private unowned(unsafe) let box: SwiftFunctionBox
 
-    init(L: OpaquePointer, state: LuaState, functionName: String) {
+    init(L: OpaquePointer, state: LuaState, box: SwiftFunctionBox) {
         self.L = L
         self.state = state
-        self.functionName = functionName
+        self.box = box
     }
+
+    /// The function's name, as error messages show it.
+    public var functionName: String { box.name }
 
     /// How many arguments Lua passed.
     public var argumentCount: Int { Int(lua_gettop(L)) }
@@ -34,11 +37,12 @@ public struct LuaCall {
         return value(at: index).stringValue
     }
 
-    /// A number argument, without allocation (the fast path for hot functions).
+    /// A number argument, without allocation (the fast path for hot functions). Like Lua's own
+    /// `luaL_checknumber`, a string that reads as a number is accepted.
     public func number(at index: Int) -> Double? {
         var isNumber: Int32 = 0
         let d = tl_tonumber(L, Int32(index), &isNumber)
-        return isNumber != 0 && lua_type(L, Int32(index)) == LUA_TNUMBER ? d : nil
+        return isNumber != 0 ? d : nil
     }
 
     /// The Swift object in a userdata argument, if it is one of ours and of type `T`.
@@ -75,9 +79,7 @@ public struct LuaCall {
     /// Lua's name for the type of argument `index` ("no value" past the end), honouring `__name`.
     public func typeName(at index: Int) -> String {
         if index > argumentCount { return "no value" }
-        if let object = state.object(at: Int32(index), on: L) {
-            return state.className(of: object) ?? "userdata"
-        }
+        if let name = state.className(at: Int32(index), on: L) { return name }
         return String(cString: tl_typename(L, Int32(index)))
     }
 }

@@ -20,9 +20,13 @@ public final class LuaClass {
     public init(name: String, bindsMethods: Bool = false) {
         self.name = name
         self.bindsMethods = bindsMethods
+        self.registryKey = "tunelua.class." + name
     }
 
-    var registryKey: String { "tunelua.class." + name }
+    let registryKey: String
+    /// The state this class was last installed in: installing is once per state, and pushes
+    /// check this before anything slower.
+    weak var installedIn: LuaState?
 
     /// A method; argument 1 is the object (`self`), the rest are the caller's arguments.
     public func method(_ name: String, _ body: @escaping LuaFunctionBody) {
@@ -51,14 +55,20 @@ public final class LuaClass {
 }
 
 extension LuaState {
+    /// The key (a unique address) marking our metatables, so a foreign userdata (an io file) is
+    /// never read as a Swift object.
+    nonisolated(unsafe) static let classMarker = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
     /// Creates the class's metatable (once per state). Called on the first push of an object.
     func install(_ luaClass: LuaClass) {
+        if luaClass.installedIn === self { return }
+        luaClass.installedIn = self
         if classes[luaClass.name] != nil { return }
         classes[luaClass.name] = luaClass
         let L = self.L
         lua_createtable(L, 0, 8)                      // metatable
         push(.string(luaClass.name), on: L); lua_setfield(L, -2, "__name")
-        lua_pushboolean(L, 1); lua_setfield(L, -2, "__tunelua")
+        lua_pushboolean(L, 1); lua_rawsetp(L, -2, LuaState.classMarker)
         tl_pushboxgc(L); lua_setfield(L, -2, "__gc")
         for (name, body) in luaClass.metamethods {
             pushFunction(name: name, body, on: L)
@@ -139,7 +149,6 @@ extension LuaState {
     /// userdata while Lua holds it, so identity (`rawequal`, table keys) works.
     func pushObject(_ object: AnyObject, _ luaClass: LuaClass, on L: OpaquePointer) {
         install(luaClass)
-        classByType[ObjectIdentifier(type(of: object))] = luaClass
         let key = Unmanaged.passUnretained(object).toOpaque()
         if lua_getfield(L, TL_REGISTRYINDEX, "tunelua.objects") != LUA_TTABLE {
             tl_pop(L, 1)
@@ -166,8 +175,7 @@ extension LuaState {
     /// The Swift object in the userdata at `index`, if it is one of ours.
     func object(at index: Int32, on L: OpaquePointer) -> AnyObject? {
         guard lua_type(L, index) == LUA_TUSERDATA, lua_getmetatable(L, index) != 0 else { return nil }
-        _ = lua_pushstring(L, "__tunelua")
-        lua_rawget(L, -2)                  // raw: a user-made metatable may have metamethods
+        lua_rawgetp(L, -1, LuaState.classMarker)  // raw: a user-made metatable may have metamethods
         let ours = lua_toboolean(L, -1) != 0
         tl_pop(L, 2)
         guard ours, let slot = lua_touserdata(L, index)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
@@ -175,8 +183,12 @@ extension LuaState {
         return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    /// The Lua class name an object was pushed with.
-    func className(of object: AnyObject) -> String? {
-        classByType[ObjectIdentifier(type(of: object))]?.name
+    /// The `__name` of the userdata's class at `index`, if it is one of ours.
+    func className(at index: Int32, on L: OpaquePointer) -> String? {
+        guard object(at: index, on: L) != nil, lua_getmetatable(L, index) != 0 else { return nil }
+        defer { tl_pop(L, 2) }
+        _ = lua_pushstring(L, "__name")
+        lua_rawget(L, -2)
+        return tl_tolstring_raw(L, -1, nil).map { String(cString: $0) }
     }
 }

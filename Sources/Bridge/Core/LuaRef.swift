@@ -3,20 +3,25 @@ import CLua
 /// A strong reference from Swift to a Lua value, held in the registry until this object goes away.
 /// Must only be used on the thread that owns its state.
 public class LuaRef: @unchecked Sendable {
+    /// The state; valid while `lifetime` says it is open.
     public unowned(unsafe) let state: LuaState
+    /// Shared with the state and outliving it, so a reference released after the state is gone
+    /// knows not to touch it.
+    let lifetime: LuaState.Lifetime
     let ref: Int32
 
     /// Takes the value on top of the stack of `L` (popping it).
     init(state: LuaState, popping L: OpaquePointer) {
         self.state = state
+        self.lifetime = state.lifetime
         self.ref = luaL_ref(L, TL_REGISTRYINDEX)
-        state.liveRefs += 1
+        lifetime.liveRefs += 1
     }
 
     deinit {
-        if !state.isClosed {
+        if !lifetime.isClosed {
             luaL_unref(state.L, TL_REGISTRYINDEX, ref)
-            state.liveRefs -= 1
+            lifetime.liveRefs -= 1
         }
     }
 
@@ -58,6 +63,25 @@ public final class LuaFunction: LuaRef {
     @discardableResult
     public func call(_ arguments: LuaValue...) throws(LuaError) -> [LuaValue] {
         try call(arguments)
+    }
+
+    /// Calls with one argument and returns the first result, without building arrays: the path
+    /// for hot callbacks.
+    public func call(one argument: LuaValue) throws(LuaError) -> LuaValue {
+        let L = state.L
+        let top = lua_gettop(L)
+        tl_pushmsghandler(L)
+        push(L)
+        state.push(argument, on: L)
+        let status = tl_pcall_at(L, 1, 1, top + 1)
+        guard status == LUA_OK else {
+            let error = state.takeError(L, status: status)
+            lua_settop(L, top)
+            throw error
+        }
+        let result = state.value(at: -1, on: L)
+        lua_settop(L, top)
+        return result
     }
 }
 

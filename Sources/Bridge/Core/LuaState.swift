@@ -10,18 +10,34 @@ import Glibc
 /// a Swift frame.
 public final class LuaState {
     /// The thread currently running Swift code for this state (the main thread, or the coroutine
-    /// that called into Swift). Nested calls into Lua use its stack.
-    var L: OpaquePointer
+    /// that called into Swift). Nested calls into Lua use its stack. Kept in a raw cell: it is
+    /// swapped on every call from Lua, and a stored property would pay for exclusivity checks.
+    var L: OpaquePointer {
+        get { currentThread.pointee }
+        set { currentThread.pointee = newValue }
+    }
+    let currentThread: UnsafeMutablePointer<OpaquePointer>
     let mainThread: OpaquePointer
     private let allocator: UnsafeMutablePointer<tl_alloc_state>
-    private(set) var isClosed = false
+    /// Whether the state is still open, shared with every `LuaRef` (which may outlive it).
+    final class Lifetime {
+        var isClosed = false
+        var liveRefs = 0
+    }
+    let lifetime = Lifetime()
+    var isClosed: Bool { lifetime.isClosed }
     /// Registry references Swift holds right now (for leak tests).
-    public internal(set) var liveRefs = 0
+    public var liveRefs: Int { lifetime.liveRefs }
     /// Swift functions Lua holds right now; each is released when Lua collects its closure.
     public internal(set) var liveFunctions = 0
     /// Userdata classes by name.
     var classes: [String: LuaClass] = [:]
-    var classByType: [ObjectIdentifier: LuaClass] = [:]
+    /// The class system's `invoke`, cached: the search loop calls it for every trial.
+    var invokeFunction: LuaFunction?
+    /// The Lua class system (ExtendableClass), loaded on first use.
+    var classSystemCache: LuaTable?
+    /// Recognises `kt.errors` objects (set when the tunelua module loads).
+    var errorKindFunction: LuaFunction?
     /// Modules `require` finds before searching the file system.
     private var preloads: [String: (LuaState) throws -> LuaValue] = [:]
 
@@ -35,7 +51,8 @@ public final class LuaState {
             allocator.deallocate()
             throw LuaError(message: "cannot create a Lua state (out of memory)")
         }
-        self.L = L
+        currentThread = .allocate(capacity: 1)
+        currentThread.initialize(to: L)
         self.mainThread = L
         lua_atpanic(L) { L in
             let message = L.flatMap { tl_tolstring_raw($0, -1, nil) }.map { String(cString: $0) } ?? "?"
@@ -56,9 +73,10 @@ public final class LuaState {
     /// Closes the state, running pending finalizers. Later use of any `LuaRef` is a no-op.
     public func close() {
         guard !isClosed else { return }
-        isClosed = true
+        lifetime.isClosed = true
         lua_close(mainThread)
         allocator.deallocate()
+        currentThread.deallocate()
     }
 
     /// Half of physical memory, or of the address-space limit when one is set (`ulimit -v`), so
@@ -268,4 +286,9 @@ public final class LuaState {
         // lua_gc with LUA_GCCOLLECT runs finalizers in protected mode; it does not raise.
         _ = tl_gc(L, LUA_GCCOLLECT, 0)
     }
+}
+
+extension OpaquePointer {
+    /// Pops `n` values from this Lua thread's stack.
+    func pop(_ n: Int32 = 1) { tl_pop(self, n) }
 }

@@ -47,9 +47,10 @@ public struct Signature: Sendable {
         self.acceptsExtraKeywords = acceptsExtraKeywords
     }
 
-    /// Binds the call's arguments from index `first` (2 for methods, after `self`).
+    /// Binds the call's arguments from index `first` (2 for methods, after `self`). As in Lua's
+    /// own messages for methods, arguments are numbered from 1 after `self`.
     public func bind(_ call: LuaCall, from first: Int = 1) throws -> Arguments {
-        try bind(call.values(from: first), firstIndex: first)
+        try bind(call.values(from: first), firstIndex: 1)
     }
 
     /// Binds already-read values; `firstIndex` is the Lua argument number of `values[0]`.
@@ -143,21 +144,24 @@ public func didYouMean(_ name: String, among candidates: [String]) -> String? {
     return nil
 }
 
+/// Edit distance counting an adjacent transposition as one edit (`setp` → `step` is 1).
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        current[0] = i
         for j in 1...b.count {
             let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
     }
-    return previous[b.count]
+    return d[a.count][b.count]
 }
 
 /// Arguments bound by a `Signature`, read by name with typed accessors whose errors name the

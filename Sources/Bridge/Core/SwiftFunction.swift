@@ -63,25 +63,54 @@ func tuneluaBridgeDispatch(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?)
         _ = lua_pushstring(L, "tunelua: call to a released Swift function")
         return -1
     }
-    let function = Unmanaged<SwiftFunctionBox>.fromOpaque(box).takeUnretainedValue()
-    let state = function.state
-    let savedThread = state.L
-    state.L = L
-    defer { state.L = savedThread }
-    var call = LuaCall(L: L, state: state, functionName: function.name)
+    // The closure's upvalue keeps the box alive for the whole call: no retain needed.
+    return Unmanaged<SwiftFunctionBox>.fromOpaque(box)._withUnsafeGuaranteedRef { function in
+        let state = function.state
+        let thread = state.currentThread
+        let savedThread = thread.pointee
+        thread.pointee = L
+        defer { thread.pointee = savedThread }
+        var call = LuaCall(L: L, state: state, box: function)
+        do {
+            return try function.body(&call)
+        } catch {
+            return raise(error, on: L, state: state)
+        }
+    }
+}
+
+/// Pushes the error value for a thrown Swift error and returns the trampoline's error flag.
+private func raise(_ error: any Error, on L: OpaquePointer, state: LuaState) -> Int32 {
     do {
-        return try function.body(&call)
+        throw error
     } catch let error as LuaError {
         // Re-raise what Lua raised, unchanged: error objects keep their kind, and messages
         // already carry their position.
         if let value = error.value { value.push(L) } else { state.push(.string(error.message), on: L) }
         return -1
     } catch {
-        luaL_where(L, 1)
-        state.push(.string(String(describing: error)), on: L)
-        lua_concat(L, 2)
+        state.push(.string(userPosition(L) + String(describing: error)), on: L)
         return -1
     }
+}
+
+/// `file:line: ` of the innermost Lua function that is the user's, skipping tunelua's own Lua
+/// helpers (chunks named `=tunelua…`), so messages point at the line the user wrote.
+private func userPosition(_ L: OpaquePointer) -> String {
+    var level: Int32 = 1
+    var info = lua_Debug()
+    while lua_getstack(L, level, &info) != 0 {
+        _ = lua_getinfo(L, "Sl", &info)
+        let source = info.source.map { String(cString: $0) } ?? ""
+        if info.currentline > 0 && !source.hasPrefix("=tunelua") {
+            let file = withUnsafeBytes(of: &info.short_src) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            return "\(file):\(info.currentline): "
+        }
+        level += 1
+    }
+    return ""
 }
 
 @_cdecl("tunelua_bridge_release")

@@ -57,4 +57,10 @@ public struct Tensor: Sendable, Equatable {
         newShape[0] = range.count
         return Tensor(shape: newShape, scalars: Array(scalars[range.lowerBound * size ..< range.upperBound * size]))
     }
+
+    /// Gives the same scalars another shape of equal size, in place (no copy).
+    public mutating func reshape(to newShape: [Int]) {
+        precondition(newShape.reduce(1, *) == scalars.count, "reshape to \(newShape) changes the size")
+        shape = newShape
+    }
 }

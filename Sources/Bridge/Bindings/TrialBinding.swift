@@ -1,0 +1,143 @@
+import Engine
+
+/// `Trial`, its `metrics` and the `Oracle` as Lua sees them: live handles with Keras Tuner's
+/// field and method names.
+enum TrialBinding {
+    nonisolated(unsafe) static let trialClass: LuaClass = {
+        let c = LuaClass(name: "Trial")
+        c.getter("trial_id") { (t: Trial) in .string(t.trialId) }
+        c.getter("hyperparameters") { (t: Trial) in .object(t.hyperparameters, HyperParametersBinding.luaClass) }
+        c.getter("status") { (t: Trial) in .string(t.status.rawValue) }
+        c.getter("score") { (t: Trial) in t.score.map { .number($0) } ?? .nil }
+        c.getter("best_step") { (t: Trial) in .integer(Int64(t.bestStep)) }
+        c.getter("message") { (t: Trial) in t.message.map { .string($0) } ?? .nil }
+        c.getter("metrics") { (t: Trial) in .object(MetricsHandle(t), metricsClass) }
+        c.metamethod("__tostring") { call in
+            guard let t = call.object(at: 1, as: Trial.self) else { return call.results(.string("Trial")) }
+            return call.results(.string("Trial(\(t.trialId), \(t.status.rawValue), score=\(t.score.map { LuaValue.format($0) } ?? "nil"))"))
+        }
+        return c
+    }()
+
+    /// `trial.metrics`: a view of the trial's metric histories.
+    final class MetricsHandle {
+        let trial: Trial
+        init(_ trial: Trial) { self.trial = trial }
+    }
+
+    nonisolated(unsafe) static let metricsClass: LuaClass = {
+        let c = LuaClass(name: "MetricsTracker")
+        func named(_ call: LuaCall) throws -> (MetricsTracker, String) {
+            guard let handle = call.object(at: 1, as: MetricsHandle.self) else {
+                throw LuaCallError("\(call.functionName): call it as trial.metrics:\(call.functionName)(name)")
+            }
+            guard let name = call.string(at: 2) else { throw call.typeError(2, expected: "string") }
+            return (handle.trial.metrics, name)
+        }
+        c.method("get_history") { call in
+            let (metrics, name) = try named(call)
+            return call.results(.array(try metrics.getHistory(name).map {
+                .dictionary([("step", .integer(Int64($0.step))), ("value", .number($0.value))])
+            }))
+        }
+        c.method("get_best_value") { call in
+            let (metrics, name) = try named(call)
+            return call.results(try metrics.getBestValue(name).map { .number($0) } ?? .nil)
+        }
+        c.method("get_last_value") { call in
+            let (metrics, name) = try named(call)
+            return call.results(try metrics.getLastValue(name).map { .number($0) } ?? .nil)
+        }
+        c.method("get_best_step") { call in
+            let (metrics, name) = try named(call)
+            return call.results(try metrics.getBestStep(name).map { .integer(Int64($0)) } ?? .nil)
+        }
+        c.method("get_direction") { call in
+            let (metrics, name) = try named(call)
+            return call.results(.string(try metrics.getDirection(name).rawValue))
+        }
+        c.method("exists") { call in
+            let (metrics, name) = try named(call)
+            return call.results(.boolean(metrics.exists(name)))
+        }
+        c.getter("names") { (h: MetricsHandle) in .array(h.trial.metrics.names.map { .string($0) }) }
+        return c
+    }()
+
+    nonisolated(unsafe) static let oracleClass: LuaClass = {
+        let c = LuaClass(name: "Oracle")
+        func this(_ call: LuaCall) throws -> Oracle {
+            guard let oracle = call.object(at: 1, as: Oracle.self) else {
+                throw LuaCallError("\(call.functionName): call it as oracle:\(call.functionName)(…)")
+            }
+            return oracle
+        }
+        c.method("get_best_trials") { call in
+            let oracle = try this(call)
+            let n = call.value(at: 2).integerValue.map(Int.init) ?? 1
+            return call.results(.array(oracle.getBestTrials(n).map { .object($0, trialClass) }))
+        }
+        c.method("get_trial") { call in
+            let oracle = try this(call)
+            guard let id = call.string(at: 2) else { throw call.typeError(2, expected: "string") }
+            return call.results(.object(try oracle.getTrial(id), trialClass))
+        }
+        c.method("get_space") { call in
+            call.results(.object(try this(call).getSpace(), HyperParametersBinding.luaClass))
+        }
+        c.method("get_state") { call in call.results(LuaValue(try this(call).getState())) }
+        c.getter("trials") { (o: Oracle) in .dictionary(o.orderedTrials.map { ($0.trialId, .object($0, trialClass)) }) }
+        c.getter("objective") { (o: Oracle) in .object(ObjectiveBox(o.objective), ObjectiveBox.luaClass) }
+        c.getter("max_trials") { (o: Oracle) in o.maxTrials.map { .integer(Int64($0)) } ?? .nil }
+        c.getter("remaining_trials") { (o: Oracle) in o.remainingTrials.map { .integer(Int64($0)) } ?? .nil }
+        c.getter("hyperparameters") { (o: Oracle) in .object(o.hyperparameters, HyperParametersBinding.luaClass) }
+        c.getter("seed") { (o: Oracle) in .integer(Int64(bitPattern: o.seed)) }
+        c.metamethod("__tostring") { call in
+            call.results(.string("<\((call.object(at: 1, as: Oracle.self)?.kind ?? "") + "Oracle")>"))
+        }
+        return c
+    }()
+}
+
+/// `kt.Objective(name, direction)`: a value whose kind matters, so an object.
+final class ObjectiveBox {
+    let objective: Objective
+    init(_ objective: Objective) { self.objective = objective }
+
+    nonisolated(unsafe) static let luaClass: LuaClass = {
+        let c = LuaClass(name: "Objective")
+        c.getter("name") { (o: ObjectiveBox) in .string(o.objective.name) }
+        c.getter("direction") { (o: ObjectiveBox) in .string(o.objective.direction.rawValue) }
+        c.metamethod("__tostring") { call in
+            call.results(.string(call.object(at: 1, as: ObjectiveBox.self)?.objective.description ?? "Objective"))
+        }
+        return c
+    }()
+
+    static let signature = Signature("Objective", [.init("name", .string, required: true), .init("direction", .string, required: true)])
+
+    /// Reads an `objective=` argument: nil, a name, an Objective, or a list of those.
+    static func parse(_ value: LuaValue) throws -> Objective {
+        switch value {
+        case .nil: return .defaultObjective
+        case .string(let name): return try Objective.inferred(name)
+        case .table(let table):
+            let parts = try table.array.map { try parse($0) }
+            guard !parts.isEmpty else { throw LuaCallError("objective: an empty list is not an objective") }
+            return parts.count == 1 ? parts[0] : try Objective(multi: parts)
+        case .userdata:
+            if let box = table(value) { return box.objective }
+            fallthrough
+        default:
+            throw LuaCallError("objective: must be a metric name, a kt.Objective or a list of them (got \(value.typeName))")
+        }
+    }
+
+    private static func table(_ value: LuaValue) -> ObjectiveBox? {
+        guard case .userdata(let ref) = value else { return nil }
+        let state = ref.state
+        ref.push(state.L)
+        defer { state.L.pop() }
+        return state.object(at: -1, on: state.L) as? ObjectiveBox
+    }
+}

@@ -1,0 +1,126 @@
+/// Bayesian optimization with a Gaussian process (Keras Tuner's `BayesianOptimizationOracle`).
+///
+/// The first `numInitialPoints` trials cover the space with a seeded low-discrepancy design; after
+/// that a Matérn 5/2 GP with fitted length scales models the objective and the trial runs where the
+/// acquisition (Keras Tuner's lower confidence bound μ − β·σ by default) is best. Unlike Keras
+/// Tuner, failed trials and non-finite scores are left out of the model instead of becoming 0.0,
+/// and a configuration already tried is never proposed again.
+public final class BayesianOptimizationOracle: Oracle {
+    /// nil = max(3 × number of tunable hyperparameters, 3), computed when the space is known.
+    public let numInitialPoints: Int?
+    public let alpha: Double
+    public let beta: Double
+    public let acquisition: Acquisition
+    private var proposer: GaussianProcessProposer
+
+    /// Keras Tuner's arguments and defaults (`max_trials=10`, `alpha=1e-4`, `beta=2.6`), plus the
+    /// acquisition (`"lcb"`, Keras Tuner's, or `"ei"`).
+    public init(objective: Objective = .defaultObjective, maxTrials: Int? = 10, numInitialPoints: Int? = nil,
+                alpha: Double = 1e-4, beta: Double = 2.6, seed: Int? = nil, hyperparameters: HyperParameters? = nil,
+                allowNewEntries: Bool = true, tuneNewEntries: Bool = true, maxRetriesPerTrial: Int = 0,
+                maxConsecutiveFailedTrials: Int? = 3, acquisition: Acquisition = .lowerConfidenceBound) throws {
+        let fn = "BayesianOptimizationOracle"
+        guard alpha > 0, alpha.isFinite else {
+            throw EngineError.invalid("\(fn): alpha must be a positive number (the noise added to the kernel's diagonal), got \(alpha)")
+        }
+        guard beta >= 0, beta.isFinite else {
+            throw EngineError.invalid("\(fn): beta must be >= 0 (0 = pure exploitation), got \(beta)")
+        }
+        if let n = numInitialPoints, n < 1 {
+            throw EngineError.invalid("\(fn): num_initial_points must be >= 1 or nil, got \(n)")
+        }
+        self.numInitialPoints = numInitialPoints
+        self.alpha = alpha
+        self.beta = beta
+        self.acquisition = acquisition
+        var configuration = GaussianProcessProposer.Configuration()
+        configuration.alpha = alpha
+        configuration.beta = beta
+        configuration.acquisition = acquisition
+        proposer = GaussianProcessProposer(configuration: configuration)
+        try super.init(objective: objective, maxTrials: maxTrials, hyperparameters: hyperparameters,
+                       allowNewEntries: allowNewEntries, tuneNewEntries: tuneNewEntries, seed: seed,
+                       maxRetriesPerTrial: maxRetriesPerTrial, maxConsecutiveFailedTrials: maxConsecutiveFailedTrials)
+    }
+
+    public override var kind: String { "BayesianOptimization" }
+
+    /// The number of random (design) trials before the GP takes over, for the current space.
+    public var effectiveInitialPoints: Int {
+        numInitialPoints ?? max(3 * hyperparameters.tunable.count, 3)
+    }
+
+    public override func populateSpace(trialId: String) throws -> PopulateResponse {
+        let model = ModelSpace(hyperparameters)
+        if model.tunable.isEmpty { return onlyFixedValues(model) }
+        let sign = objective.direction == .max ? -1.0 : 1.0
+        var observed: [[Double]] = []
+        var scores: [Double] = []
+        var pending: [[Double]] = []
+        var tried = Set<[Double]>()
+        for trial in orderedTrials where trial.trialId != trialId {
+            let x = model.vector(trial.hyperparameters)
+            tried.insert(x)
+            switch trial.status {
+            case .completed:
+                if let s = trial.score, s.isFinite { observed.append(x); scores.append(sign * s) }
+            case .running:
+                pending.append(x)
+            default:
+                break
+            }
+        }
+        if observed.count < effectiveInitialPoints {
+            let design = StartupDesign(dimensions: model.dimensions.count, seed: seed)
+            let values = model.values(model.dimensions.snap(design.point(orderedTrials.count)))
+            if !isDuplicate(values) { return .running(values) }
+            return randomOrStop()
+        }
+        guard let x = proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
+                                       pending: pending, tried: tried, generator: &rng) else {
+            return exhausted()
+        }
+        let values = model.values(x)
+        if isDuplicate(values) { return randomOrStop() }
+        return .running(values)
+    }
+
+    public override func extraState() -> JSON {
+        .object([
+            ("num_initial_points", numInitialPoints.map { .int(Int64($0)) } ?? .null),
+            ("alpha", .double(alpha)),
+            ("beta", .double(beta)),
+            ("acquisition", .string(acquisition.rawValue)),
+            ("kernel_theta", proposer.state.theta.map { .array($0.map(JSON.double)) } ?? .null),
+        ])
+    }
+
+    public override func restoreExtraState(_ state: JSON) throws {
+        if let theta = state["kernel_theta"]?.arrayValue {
+            proposer.state.theta = theta.compactMap(\.doubleValue)
+        } else {
+            proposer.state.theta = nil
+        }
+    }
+}
+
+extension Oracle {
+    /// A space with nothing to tune has one configuration: run it once, then stop and say why.
+    func onlyFixedValues(_ model: ModelSpace) -> PopulateResponse {
+        let values = model.values([])
+        if isDuplicate(values) {
+            return .stopped(reason: "The search space has only Fixed values, so its single configuration has been run; nothing is left to tune.")
+        }
+        return .running(values)
+    }
+
+    func exhausted() -> PopulateResponse {
+        .stopped(reason: "Search space exhausted: all \(triedCount) distinct configurations have been tried (\(orderedTrials.count) trials ran).")
+    }
+
+    /// The base's random draw (which enumerates a finite space after repeated collisions), or the end.
+    func randomOrStop() -> PopulateResponse {
+        guard let values = randomValues() else { return exhausted() }
+        return .running(values)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The acquisition function the Bayesian optimizer minimizes (the objective is always minimized).
+public enum Acquisition: String, Codable, Sendable {
+    /// Keras Tuner's: μ − β·σ.
+    case lowerConfidenceBound = "lcb"
+    /// Expected improvement over the best observation, minimized as −log EI so that its tiny
+    /// values far from the incumbent keep a usable gradient.
+    case expectedImprovement = "ei"
+
+    /// The value to minimize at a point with posterior `mean` and `variance`, with its partial
+    /// derivatives in the mean and the variance.
+    func evaluate(mean: Double, variance: Double, beta: Double, best: Double) -> (value: Double, dMean: Double, dVariance: Double) {
+        let sigma = max(variance, 1e-300).squareRoot()
+        switch self {
+        case .lowerConfidenceBound:
+            return (mean - beta * sigma, 1, -beta / (2 * sigma))
+        case .expectedImprovement:
+            let z = (best - mean) / sigma
+            let (logH, dLogH) = Self.logH(z)
+            // log EI = log σ + log h(z); z depends on μ and σ.
+            let value = -(log(sigma) + logH)
+            let dz_dMean = -1 / sigma
+            let dz_dSigma = -z / sigma
+            let dSigma = -(1 / sigma + dLogH * dz_dSigma)
+            return (value, -dLogH * dz_dMean, dSigma / (2 * sigma))
+        }
+    }
+
+    /// log h(z) with h(z) = z Φ(z) + φ(z), and d log h / dz = Φ(z) / h(z); accurate in the far tail.
+    static func logH(_ z: Double) -> (Double, Double) {
+        let logPhi = -0.5 * z * z - 0.5 * log(2 * Double.pi)
+        if z > -6 {
+            let cdf = 0.5 * erfc(-z / 2.0.squareRoot())
+            let h = z * cdf + exp(logPhi)
+            let hh = max(h, 1e-300)
+            return (log(hh), cdf / hh)
+        }
+        // h(z) ≈ φ(z)/z² (1 − 3/z² + 15/z⁴) for z → −∞.
+        let z2 = z * z
+        let series = 1 - 3 / z2 + 15 / (z2 * z2)
+        let logh = logPhi - log(z2) + log(series)
+        // d/dz [−z²/2 − 2 log|z|] ≈ −z − 2/z (series term's derivative is negligible here).
+        return (logh, -z - 2 / z)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// A mixture of product kernels over encoded points, one kernel per observation plus a prior
+/// kernel: the density l(x) or g(x) of Optuna's Tree-structured Parzen Estimator.
+///
+/// Works in the unit-cube encoding, which is exactly Optuna's transformed domain: continuous
+/// dimensions are truncated normals on [0, 1] (log sampling is already linear here), ordinal ones
+/// are truncated normals integrated over their bucket (Optuna widens the range by half a step on
+/// each side, which is the bucket edges here), categorical ones put weight 1 on the observed index
+/// plus `priorWeight / kernels` everywhere. An observation whose value is nil (the hyperparameter
+/// was inactive) uses the prior's factor for that dimension.
+struct ParzenEstimator {
+    struct Options {
+        var priorWeight = 1.0
+        var considerMagicClip = true
+        var considerEndpoints = false
+        /// Counts the prior's mean among the neighbours of the bandwidth rule (Optuna before 5).
+        var priorAmongNeighbours = false
+    }
+
+    let dimensions: [EncodedDimension]
+    /// kernels × dimensions; the prior kernel is last and has every value nil.
+    private let mus: [[Double?]]
+    private let sigmas: [[Double]]
+    /// kernels × (categorical) count, per dimension; empty for numeric dimensions.
+    private let categoricalWeights: [[[Double]]]
+    private let logWeights: [Double]
+
+    init(observations: [[Double?]], weights rawWeights: [Double], dimensions: [EncodedDimension], options: Options) {
+        self.dimensions = dimensions
+        let n = observations.count
+        var weights = rawWeights + [options.priorWeight]
+        let total = weights.reduce(0, +)
+        weights = weights.map { $0 / total }
+        logWeights = weights.map { $0 > 0 ? log($0) : -Double.infinity }
+        mus = observations + [[Double?](repeating: nil, count: dimensions.count)]
+        let kernels = n + 1
+        var sig = [[Double]](repeating: [Double](repeating: 1, count: dimensions.count), count: kernels)
+        var cats = [[[Double]]](repeating: [], count: dimensions.count)
+        for (j, dim) in dimensions.enumerated() {
+            let present = (0..<n).filter { observations[$0][j] != nil }
+            if case .categorical(let count) = dim {
+                var table = [[Double]]()
+                for k in 0..<kernels {
+                    var row = [Double](repeating: options.priorWeight / Double(kernels), count: count)
+                    if k < n, let v = observations[k][j] { row[dim.index(of: v)] += 1 }
+                    let s = row.reduce(0, +)
+                    table.append(row.map { $0 / s })
+                }
+                cats[j] = table
+                continue
+            }
+            var s = [Double](repeating: 1, count: present.count)
+            if !present.isEmpty {
+                // Neighbour rule: the larger gap to either neighbour, the range ends acting as fences
+                // (Optuna 5 leaves the prior's mean out of the neighbours; earlier versions put it in).
+                let values = present.map { observations[$0][j]! } + (options.priorAmongNeighbours ? [0.5] : [])
+                let order = values.indices.sorted { values[$0] < values[$1] }
+                let sorted = [0.0] + order.map { values[$0] } + [1.0]
+                var sortedSigmas = [Double](repeating: 0, count: values.count)
+                for i in 0..<values.count {
+                    sortedSigmas[i] = max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1])
+                }
+                if !options.considerEndpoints && sorted.count >= 4 {
+                    sortedSigmas[0] = sorted[2] - sorted[1]
+                    sortedSigmas[values.count - 1] = sorted[values.count] - sorted[values.count - 1]
+                }
+                var byValue = [Double](repeating: 0, count: values.count)
+                for (rank, index) in order.enumerated() { byValue[index] = sortedSigmas[rank] }
+                s = Array(byValue.prefix(present.count))
+            }
+            let minSigma = options.considerMagicClip ? 1.0 / min(100.0, 1.0 + Double(present.count + 1)) : 1e-12
+            for (i, k) in present.enumerated() { sig[k][j] = min(max(s[i], minSigma), 1.0) }
+            sig[n][j] = 1.0
+        }
+        sigmas = sig
+        categoricalWeights = cats
+    }
+
+    /// One draw: a kernel by weight, then each dimension from that kernel's factor.
+    func sample(_ generator: inout SeededGenerator) -> [Double] {
+        var u = generator.uniform()
+        var k = logWeights.count - 1
+        for (i, lw) in logWeights.enumerated() {
+            u -= exp(lw)
+            if u < 0 { k = i; break }
+        }
+        return dimensions.indices.map { j in
+            let dim = dimensions[j]
+            if case .categorical = dim {
+                let row = categoricalWeights[j][k]
+                var v = generator.uniform()
+                for (c, p) in row.enumerated() {
+                    v -= p
+                    if v < 0 { return dim.center(c) }
+                }
+                return dim.center(row.count - 1)
+            }
+            let mu = mus[k][j] ?? 0.5
+            let sigma = mus[k][j] == nil ? 1.0 : sigmas[k][j]
+            return dim.snap(Self.truncatedNormal(mu: mu, sigma: sigma, generator: &generator))
+        }
+    }
+
+    /// log density (log mass for discrete dimensions) of `x`.
+    func logDensity(_ x: [Double]) -> Double {
+        var terms = [Double](repeating: 0, count: logWeights.count)
+        for k in 0..<logWeights.count {
+            var s = logWeights[k]
+            for (j, dim) in dimensions.enumerated() {
+                switch dim {
+                case .categorical:
+                    s += log(max(categoricalWeights[j][k][dim.index(of: x[j])], 1e-300))
+                case .continuous:
+                    let mu = mus[k][j] ?? 0.5
+                    let sigma = mus[k][j] == nil ? 1.0 : sigmas[k][j]
+                    let z = (x[j] - mu) / sigma
+                    s += -0.5 * z * z - log(sigma) - 0.5 * log(2 * Double.pi) - Self.logMass(mu, sigma, 0, 1)
+                case .ordinal:
+                    let mu = mus[k][j] ?? 0.5
+                    let sigma = mus[k][j] == nil ? 1.0 : sigmas[k][j]
+                    let i = dim.index(of: x[j])
+                    let n = Double(dim.count!)
+                    s += Self.logMass(mu, sigma, Double(i) / n, Double(i + 1) / n) - Self.logMass(mu, sigma, 0, 1)
+                }
+            }
+            terms[k] = s
+        }
+        let m = terms.max() ?? 0
+        if !m.isFinite { return m }
+        return m + log(terms.reduce(0) { $0 + exp($1 - m) })
+    }
+
+    /// log P(a ≤ X ≤ b) for X ~ N(mu, sigma²).
+    static func logMass(_ mu: Double, _ sigma: Double, _ a: Double, _ b: Double) -> Double {
+        let za = (a - mu) / sigma / 2.0.squareRoot()
+        let zb = (b - mu) / sigma / 2.0.squareRoot()
+        // Use the tail that keeps precision.
+        let p = za > 0 ? 0.5 * (erfc(za) - erfc(zb)) : 0.5 * (erfc(-zb) - erfc(-za))
+        return log(max(p, 1e-300))
+    }
+
+    /// A draw of N(mu, sigma²) restricted to [0, 1], by rejection with an inverse-CDF fallback.
+    static func truncatedNormal(mu: Double, sigma: Double, generator: inout SeededGenerator) -> Double {
+        for _ in 0..<64 {
+            let v = mu + sigma * generator.normal()
+            if v >= 0 && v <= 1 { return v }
+        }
+        return min(max(mu, 0), 1)
+    }
+}

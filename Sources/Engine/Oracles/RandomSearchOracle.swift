@@ -1,0 +1,22 @@
+/// Random search (Keras Tuner's `RandomSearchOracle`): every trial draws each active
+/// hyperparameter from its distribution; a configuration is never repeated, and an exhausted space
+/// ends the search with a message.
+public final class RandomSearchOracle: Oracle {
+    /// Keras Tuner's defaults: `max_trials=10`, `max_retries_per_trial=0`, `max_consecutive_failed_trials=3`.
+    public override init(objective: Objective = .defaultObjective, maxTrials: Int? = 10, hyperparameters: HyperParameters? = nil,
+                         allowNewEntries: Bool = true, tuneNewEntries: Bool = true, seed: Int? = nil,
+                         maxRetriesPerTrial: Int = 0, maxConsecutiveFailedTrials: Int? = 3) throws {
+        try super.init(objective: objective, maxTrials: maxTrials, hyperparameters: hyperparameters,
+                       allowNewEntries: allowNewEntries, tuneNewEntries: tuneNewEntries, seed: seed,
+                       maxRetriesPerTrial: maxRetriesPerTrial, maxConsecutiveFailedTrials: maxConsecutiveFailedTrials)
+    }
+
+    public override var kind: String { "RandomSearch" }
+
+    public override func populateSpace(trialId: String) throws -> PopulateResponse {
+        guard let values = randomValues() else {
+            return .stopped(reason: "Search space exhausted: all \(triedCount) distinct configurations have been tried (\(orderedTrials.count) trials ran).")
+        }
+        return .running(values)
+    }
+}

@@ -1,0 +1,100 @@
+/// The Tree-structured Parzen Estimator (Optuna's `TPESampler`), as a Keras Tuner oracle.
+///
+/// After `nStartupTrials` design trials, the completed trials are split into the best γ(n) and
+/// the rest, a Parzen density is built on each, and of `nEICandidates` draws from the good density
+/// the one with the highest ratio to the bad density runs. Cheap per trial at any trial count,
+/// so it is the choice for long searches. Conditional hyperparameters are modelled only from
+/// the trials where they were active; running trials of other workers count as bad ones
+/// (Optuna's constant liar) so workers spread out.
+public final class TPEOracle: Oracle {
+    public let nStartupTrials: Int
+    public let nEICandidates: Int
+    public let priorWeight: Double
+    public let considerMagicClip: Bool
+    public let considerEndpoints: Bool
+    public let multivariate: Bool
+    private let proposer: TreeParzenProposer
+
+    /// Optuna's defaults: `n_startup_trials=10`, `n_ei_candidates=24`, `prior_weight=1.0`,
+    /// `consider_magic_clip=true`, `consider_endpoints=false`, joint (multivariate) sampling as in
+    /// Optuna 5; the base-oracle arguments as in Keras Tuner.
+    public init(objective: Objective = .defaultObjective, maxTrials: Int? = 10, nStartupTrials: Int = 10,
+                nEICandidates: Int = 24, priorWeight: Double = 1.0, considerMagicClip: Bool = true,
+                considerEndpoints: Bool = false, multivariate: Bool = true, seed: Int? = nil,
+                hyperparameters: HyperParameters? = nil, allowNewEntries: Bool = true, tuneNewEntries: Bool = true,
+                maxRetriesPerTrial: Int = 0, maxConsecutiveFailedTrials: Int? = 3) throws {
+        let fn = "TPEOracle"
+        guard nStartupTrials >= 0 else { throw EngineError.invalid("\(fn): n_startup_trials must be >= 0, got \(nStartupTrials)") }
+        guard nEICandidates >= 1 else { throw EngineError.invalid("\(fn): n_ei_candidates must be >= 1, got \(nEICandidates)") }
+        guard priorWeight > 0, priorWeight.isFinite else {
+            throw EngineError.invalid("\(fn): prior_weight must be a positive number, got \(priorWeight)")
+        }
+        self.nStartupTrials = nStartupTrials
+        self.nEICandidates = nEICandidates
+        self.priorWeight = priorWeight
+        self.considerMagicClip = considerMagicClip
+        self.considerEndpoints = considerEndpoints
+        self.multivariate = multivariate
+        var configuration = TreeParzenProposer.Configuration()
+        configuration.startupTrials = max(nStartupTrials, 1)
+        configuration.eiCandidates = nEICandidates
+        configuration.priorWeight = priorWeight
+        configuration.considerMagicClip = considerMagicClip
+        configuration.considerEndpoints = considerEndpoints
+        configuration.multivariate = multivariate
+        proposer = TreeParzenProposer(configuration: configuration)
+        try super.init(objective: objective, maxTrials: maxTrials, hyperparameters: hyperparameters,
+                       allowNewEntries: allowNewEntries, tuneNewEntries: tuneNewEntries, seed: seed,
+                       maxRetriesPerTrial: maxRetriesPerTrial, maxConsecutiveFailedTrials: maxConsecutiveFailedTrials)
+    }
+
+    public override var kind: String { "TPE" }
+
+    public override func populateSpace(trialId: String) throws -> PopulateResponse {
+        let model = ModelSpace(hyperparameters)
+        if model.tunable.isEmpty { return onlyFixedValues(model) }
+        let sign = objective.direction == .max ? -1.0 : 1.0
+        var observed: [[Double?]] = []
+        var scores: [Double] = []
+        var pending: [[Double?]] = []
+        var tried = Set<[Double]>()
+        for trial in orderedTrials where trial.trialId != trialId {
+            tried.insert(model.vector(trial.hyperparameters))
+            switch trial.status {
+            case .completed:
+                if let s = trial.score, s.isFinite {
+                    observed.append(model.partialVector(trial.hyperparameters))
+                    scores.append(sign * s)
+                }
+            case .running:
+                pending.append(model.partialVector(trial.hyperparameters))
+            default:
+                break
+            }
+        }
+        if observed.count < max(nStartupTrials, 1) {
+            let design = StartupDesign(dimensions: model.dimensions.count, seed: seed)
+            let values = model.values(model.dimensions.snap(design.point(orderedTrials.count)))
+            if !isDuplicate(values) { return .running(values) }
+            return randomOrStop()
+        }
+        guard let x = proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
+                                       pending: pending, tried: tried, generator: &rng) else {
+            return exhausted()
+        }
+        let values = model.values(x)
+        if isDuplicate(values) { return randomOrStop() }
+        return .running(values)
+    }
+
+    public override func extraState() -> JSON {
+        .object([
+            ("n_startup_trials", .int(Int64(nStartupTrials))),
+            ("n_ei_candidates", .int(Int64(nEICandidates))),
+            ("prior_weight", .double(priorWeight)),
+            ("consider_magic_clip", .bool(considerMagicClip)),
+            ("consider_endpoints", .bool(considerEndpoints)),
+            ("multivariate", .bool(multivariate)),
+        ])
+    }
+}

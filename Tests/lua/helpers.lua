@@ -1,0 +1,26 @@
+-- Shared helpers for the Lua test scripts (loaded with dofile).
+local H = {}
+
+--- A fresh project directory under the system's temporary folder.
+function H.tmpdir(tag)
+  local dir = os.tmpname()
+  os.remove(dir)
+  dir = dir .. "-" .. (tag or "tunelua")
+  assert(os.execute("mkdir -p '" .. dir .. "'"))
+  return dir
+end
+
+--- Asserts that `fn` raises an error whose message contains `pattern` (plain text).
+function H.raises(pattern, fn, ...)
+  local ok, err = pcall(fn, ...)
+  assert(not ok, "expected an error containing '" .. pattern .. "', got success")
+  local text = tostring(err)
+  assert(text:find(pattern, 1, true), "expected an error containing '" .. pattern .. "', got: " .. text)
+  return text
+end
+
+function H.count(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end
+
+function H.close(a, b, eps) return math.abs(a - b) <= (eps or 1e-9) end
+
+return H
