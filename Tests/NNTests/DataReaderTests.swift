@@ -14,10 +14,8 @@ struct CSVReaderTests {
         #expect(x.scalars == [1, 2, 3, 4] && y.scalars == [0, 1])
     }
 
-    @Test func readsTheSharedIrisDataSet() throws {
-        let path = "/work/shared/data/iris.csv"
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        let (x, y) = try CSVReader.read(path: path)
+    @Test func readsTheIrisDataSet() throws {
+        let (x, y) = try CSVReader.read(path: Fixture.path("iris.csv"))
         #expect(x.shape == [150, 4] && y.shape == [150] && Set(y.scalars) == [0, 1, 2])
     }
 
