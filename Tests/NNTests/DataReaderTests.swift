@@ -14,10 +14,8 @@ struct CSVReaderTests {
         #expect(x.scalars == [1, 2, 3, 4] && y.scalars == [0, 1])
     }
 
-    @Test func readsTheSharedIrisDataSet() throws {
-        let path = "/work/shared/data/iris.csv"
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        let (x, y) = try CSVReader.read(path: path)
+    @Test func readsTheIrisDataSet() throws {
+        let (x, y) = try CSVReader.read(path: Fixture.path("iris.csv"))
         #expect(x.shape == [150, 4] && y.shape == [150] && Set(y.scalars) == [0, 1, 2])
     }
 
@@ -72,6 +70,12 @@ struct IDXReaderTests {
         }
         #expect { try IDXReader.read(path: Fixture.path("truncated.idx.gz")) } throws: {
             "\($0)".contains("byte ") && "\($0)".contains("truncated")
+        }
+    }
+
+    @Test func absurdShapeInHeaderIsAnErrorNotATrap() {
+        #expect { try IDXReader.decode([0, 0, 0x08, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], file: "big.idx") } throws: {
+            "\($0)".contains("too large")
         }
     }
 

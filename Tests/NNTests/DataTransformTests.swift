@@ -28,14 +28,13 @@ struct DataTransformTests {
         #expect { try DataSplit.split(x: x, y: Tensor(shape: [9]), fraction: 0.5) } throws: { "\($0)".contains("10 rows but y has 9") }
     }
 
-    @Test func seededRandomStreamIsFixed() {
-        var a = SeededRandom(seed: 1), b = SeededRandom(seed: 1)
-        let first = (0..<4).map { _ in a.next() }
-        #expect(first == (0..<4).map { _ in b.next() })
-        var c = SeededRandom(seed: 1)
-        #expect(c.permutation(5).sorted() == [0, 1, 2, 3, 4])
-        var d = SeededRandom(seed: 3)
-        for _ in 0..<1000 { let f = d.nextFloat(); #expect(f >= 0 && f < 1) }
+    @Test func seededPermutationIsFixedAndComplete() {
+        var a = RandomGenerator(seed: 1), b = RandomGenerator(seed: 1)
+        let first = a.permutation(50)
+        #expect(first == b.permutation(50))
+        #expect(first.sorted() == Array(0..<50) && first != Array(0..<50))
+        var c = RandomGenerator(seed: 3)
+        for bound in 1..<200 { let k = c.nextInt(below: bound); #expect(k >= 0 && k < bound) }
     }
 
     @Test func toCategoricalOneHotEncodesLikeKeras() throws {
@@ -46,6 +45,7 @@ struct DataTransformTests {
             "\($0)" == "to_categorical: label 5 at index 1 is out of range for num_classes=3"
         }
         #expect(throws: DataError.self) { try OneHot.toCategorical(Tensor(shape: [1], scalars: [-1])) }
+        #expect(throws: DataError.self) { try OneHot.toCategorical(Tensor(shape: [1], scalars: [1e30])) }
     }
 
     @Test func scalarArithmeticWorksInBothOrders() {

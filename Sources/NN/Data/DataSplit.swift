@@ -22,7 +22,7 @@ public enum DataSplit {
         }
         var order = Array(0..<rows)
         if shuffle {
-            var generator = SeededRandom(seed: seed ?? UInt64.random(in: .min ... .max))
+            var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
             order = generator.permutation(rows)
         }
         return (gather(x, order[..<trainCount]), gather(y, order[..<trainCount]),

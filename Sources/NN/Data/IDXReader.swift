@@ -41,15 +41,14 @@ public enum IDXReader {
             throw DataError("\(file): byte \(bytes.count)", "truncated in the header: \(rank) dimensions need \(headerSize) bytes")
         }
         var shape: [Int] = []
-        var count = 1
         for d in 0..<rank {
             let o = 4 + 4 * d
-            let dimension = Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
-            shape.append(dimension)
-            count = count.multipliedReportingOverflow(by: dimension).partialValue
+            shape.append(Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3]))
         }
-        let (dataSize, overflow) = count.multipliedReportingOverflow(by: type.size)
-        guard !overflow, bytes.count - headerSize >= dataSize else {
+        guard let count = ShapeArithmetic.count(shape), let dataSize = ShapeArithmetic.count([count, type.size]) else {
+            throw DataError("\(file): byte 4", "shape \(shape) is too large")
+        }
+        guard bytes.count - headerSize >= dataSize else {
             throw DataError("\(file): byte \(bytes.count)",
                             "truncated: shape \(shape) of \(type) needs \(dataSize) data bytes after the \(headerSize)-byte header, found \(bytes.count - headerSize)")
         }

@@ -50,8 +50,9 @@ public enum NPYReader {
             throw DataError("\(file): byte \(headerStart)", "unsupported dtype '\(dtype)' (supported: little-endian float32/float64, int8-64, uint8-64, bool)")
         }
         let shape = try parseShape(shapeText, file: file, offset: headerStart)
-        let count = shape.reduce(1, *)
-        let needed = count * kind.size
+        guard let count = ShapeArithmetic.count(shape), let needed = ShapeArithmetic.count([count, kind.size]) else {
+            throw DataError("\(file): byte \(headerStart)", "shape \(shape) is too large")
+        }
         guard bytes.count - dataStart >= needed else {
             throw DataError("\(file): byte \(bytes.count)",
                             "truncated: shape \(shape) of \(dtype) needs \(needed) data bytes from byte \(dataStart), found \(bytes.count - dataStart)")

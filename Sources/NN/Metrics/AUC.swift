@@ -15,10 +15,10 @@ public final class AUC: Metric {
     private var negatives: [Double]
     private var invalid = false
 
-    /// - Throws: `MetricError` when `numThresholds` ≤ 1.
+    /// - Throws: `MetricError` when `numThresholds` ≤ 1 (or absurdly large).
     public init(name: String = "auc", numThresholds: Int = 200) throws(MetricError) {
-        guard numThresholds > 1 else {
-            throw MetricError("AUC", "num_thresholds must be an integer > 1, got \(numThresholds)")
+        guard numThresholds > 1, numThresholds <= 1_000_000 else {
+            throw MetricError("AUC", "num_thresholds must be an integer in 2...1000000, got \(numThresholds)")
         }
         self.name = name
         self.numThresholds = numThresholds
