@@ -39,6 +39,8 @@ let package = Package(
         // MARK: - Benchmarks (run by bench/*.sh; never timed tests)
 
         .executableTarget(name: "bench-bridge", dependencies: ["Bridge"], path: "bench/bridge"),
+        .executableTarget(name: "bench-nn", dependencies: ["NN", "CBLAS", "CZlib"], path: "bench/nn",
+                          exclude: ["keras_reference.py"]),
 
         // MARK: - Tools
 
