@@ -113,7 +113,7 @@ struct LayerTests {
     }
 
     @Test func reduceLROnPlateauLowersRateAfterPatienceFlatEpochs() throws {
-        let model = try Sequential(layers: [Dense(units: 1, inputShape: [1], kernelInitializer: .zeros)])
+        let model = try Sequential(layers: [Dense(units: 1, kernelInitializer: .zeros, inputShape: [1])])
         let sgd = TestSGD(learningRate: 0.0)   // nothing changes: every epoch is flat
         model.compile(optimizer: sgd, loss: TestMSE())
         let reduce = try ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 2)
