@@ -8,4 +8,8 @@ public protocol Loss: Sendable {
     func loss(prediction: Tensor, target: Tensor, gradient: inout Tensor) -> Float
     /// The mean loss over the batch, without a gradient (evaluation).
     func loss(prediction: Tensor, target: Tensor) -> Float
+    /// Checks once, before training, that `target` fits predictions of `predictionShape` (shapes,
+    /// label ranges), since the per-batch calls above cannot throw (they return NaN instead).
+    /// A default implementation (element-wise pairing) is in `Loss+Validation.swift`.
+    func validate(predictionShape: [Int], target: Tensor) throws(LossError)
 }
