@@ -43,6 +43,8 @@ let package = Package(
                           exclude: ["overhead.lua", "reference.py", "run.sh"]),
         .executableTarget(name: "bench-oracles", dependencies: ["Engine"], path: "bench/oracles",
                           exclude: ["reference.py"]),
+        .executableTarget(name: "bench-nn", dependencies: ["NN", "CBLAS", "CZlib"], path: "bench/nn",
+                          exclude: ["keras_reference.py"]),
 
         // MARK: - Tools
 
