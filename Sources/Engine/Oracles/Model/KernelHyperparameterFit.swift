@@ -70,7 +70,7 @@ struct KernelHyperparameterFit {
             for i in gradient.indices { gradient[i] = 0 }
             return .infinity
         }
-        let a = factor.solve(y, columns: 1)
+        let a = factor.solve(y)
         let inv = factor.inverse()
         var fit = 0.0
         for i in 0..<n { fit += y[i] * a[i] }
