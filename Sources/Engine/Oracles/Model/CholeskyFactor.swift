@@ -1,20 +1,22 @@
 import Foundation
-import CBLAS
 
-/// The Cholesky factor of a symmetric positive-definite matrix, through LAPACK's `dpotrf`.
+/// The Cholesky factor of a symmetric positive-definite matrix.
 ///
-/// Kernel matrices of nearly repeated points are numerically singular; rather than fail, the
-/// factorization adds growing jitter to the diagonal and retries, and reports the jitter it used.
+/// Written out in Swift rather than calling LAPACK's `dpotrf`: the matrices here are one row per
+/// trial (tens to a few hundred), where LAPACK gains nothing, and OpenBLAS's threaded kernels may
+/// round differently with a different thread count — a resumed search must propose bit-identical
+/// points. Kernel matrices of nearly repeated points are numerically singular; rather than fail,
+/// the factorization adds growing jitter to the diagonal and retries, and reports the jitter used.
 struct CholeskyFactor {
     /// Order of the matrix.
     let n: Int
-    /// Column-major storage; the lower triangle holds L with A = L Lᵀ.
+    /// Row-major storage; the lower triangle holds L with A = L Lᵀ.
     private(set) var storage: [Double]
     /// The diagonal jitter that made the factorization succeed (0 when none was needed).
     let jitter: Double
 
-    /// Factors the symmetric `matrix` (n × n, either storage order since it is symmetric), adding
-    /// jitter up to `maxRelativeJitter` × mean diagonal; nil if even that fails or values are not finite.
+    /// Factors the symmetric `matrix` (n × n), adding jitter up to `maxRelativeJitter` × mean
+    /// diagonal; nil if even that fails or values are not finite.
     init?(symmetric matrix: [Double], n: Int, maxRelativeJitter: Double = 1e-1) {
         self.n = n
         guard n > 0, matrix.count == n * n, matrix.allSatisfy(\.isFinite) else { return nil }
@@ -25,7 +27,7 @@ struct CholeskyFactor {
         while true {
             var a = matrix
             if jitter > 0 { for i in 0..<n { a[i * n + i] += jitter } }
-            if Self.potrf(&a, n) {
+            if Self.factor(&a, n) {
                 storage = a
                 self.jitter = jitter
                 return
@@ -35,17 +37,28 @@ struct CholeskyFactor {
         }
     }
 
-    private static func potrf(_ a: inout [Double], _ n: Int) -> Bool {
-        var uplo = CChar(UInt8(ascii: "L"))
-        var order = Int32(n)
-        var lda = Int32(n)
-        var info: Int32 = 0
-        a.withUnsafeMutableBufferPointer { dpotrf_(&uplo, &order, $0.baseAddress, &lda, &info) }
-        return info == 0
+    /// In-place lower Cholesky (row-oriented); false when a pivot is not positive.
+    private static func factor(_ a: inout [Double], _ n: Int) -> Bool {
+        a.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n {
+                for j in 0...i {
+                    var s = p[i * n + j]
+                    for k in 0..<j { s -= p[i * n + k] * p[j * n + k] }
+                    if i == j {
+                        guard s > 0, s.isFinite else { return false }
+                        p[i * n + i] = s.squareRoot()
+                    } else {
+                        p[i * n + j] = s / p[j * n + j]
+                    }
+                }
+                for j in (i + 1)..<n { p[i * n + j] = 0 }
+            }
+            return true
+        }
     }
 
     /// L[i, j] for i ≥ j.
-    @inline(__always) func lower(_ i: Int, _ j: Int) -> Double { storage[j * n + i] }
+    @inline(__always) func lower(_ i: Int, _ j: Int) -> Double { storage[i * n + j] }
 
     /// log det A = 2 Σ log Lᵢᵢ.
     var logDeterminant: Double {
@@ -54,27 +67,48 @@ struct CholeskyFactor {
         return 2 * s
     }
 
-    /// Solves A X = B for `columns` right-hand sides stored column-major in `b`.
-    func solve(_ b: [Double], columns: Int) -> [Double] {
+    /// Solves A x = b.
+    func solve(_ b: [Double]) -> [Double] {
         var x = b
-        var uplo = CChar(UInt8(ascii: "L"))
-        var order = Int32(n)
-        var nrhs = Int32(columns)
-        var lda = Int32(n)
-        var ldb = Int32(n)
-        var info: Int32 = 0
-        storage.withUnsafeBufferPointer { a in
-            x.withUnsafeMutableBufferPointer { xb in
-                dpotrs_(&uplo, &order, &nrhs, a.baseAddress, &lda, xb.baseAddress, &ldb, &info)
+        storage.withUnsafeBufferPointer { l in
+            // L y = b
+            for i in 0..<n {
+                var s = x[i]
+                for k in 0..<i { s -= l[i * n + k] * x[k] }
+                x[i] = s / l[i * n + i]
+            }
+            // Lᵀ x = y
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                var s = x[i]
+                for k in (i + 1)..<n { s -= l[k * n + i] * x[k] }
+                x[i] = s / l[i * n + i]
             }
         }
         return x
     }
 
-    /// A⁻¹, dense (symmetric, so storage order does not matter).
+    /// A⁻¹, dense and symmetric, from L⁻¹: A⁻¹ = L⁻ᵀ L⁻¹.
     func inverse() -> [Double] {
-        var identity = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { identity[i * n + i] = 1 }
-        return solve(identity, columns: n)
+        var li = [Double](repeating: 0, count: n * n)
+        storage.withUnsafeBufferPointer { l in
+            for j in 0..<n {
+                li[j * n + j] = 1 / l[j * n + j]
+                for i in (j + 1)..<n {
+                    var s = 0.0
+                    for k in j..<i { s -= l[i * n + k] * li[k * n + j] }
+                    li[i * n + j] = s / l[i * n + i]
+                }
+            }
+        }
+        var inv = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var s = 0.0
+                for k in i..<n { s += li[k * n + i] * li[k * n + j] }
+                inv[i * n + j] = s
+                inv[j * n + i] = s
+            }
+        }
+        return inv
     }
 }

@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 
 /// A Gaussian-process regressor over points of the unit cube, conditioned on standardized targets.
@@ -31,7 +30,7 @@ struct GaussianProcess {
         let gram = Self.gram(points, n: n, d: dimensions, kernel: kernel, noise: noise)
         guard let factor = CholeskyFactor(symmetric: gram, n: n) else { return nil }
         self.factor = factor
-        weights = factor.solve(targets, columns: 1)
+        weights = factor.solve(targets)
         inverse = factor.inverse()
         guard weights.allSatisfy(\.isFinite) else { return nil }
     }
@@ -65,16 +64,26 @@ struct GaussianProcess {
                 }
             }
         }
+        // Plain loops rather than BLAS: threaded BLAS may sum in a different order from run to run,
+        // and a resumed search must propose bit-identical points.
         var mean = [Double](repeating: 0, count: m)
-        var product = [Double](repeating: 0, count: m * n)
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, cross, Int32(n), weights, 1, 0, &mean, 1)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(n), 1,
-                    cross, Int32(n), inverse, Int32(n), 0, &product, Int32(n))
         var variance = [Double](repeating: 0, count: m)
-        for a in 0..<m {
-            var q = 0.0
-            for b in 0..<n { q += product[a * n + b] * cross[a * n + b] }
-            variance[a] = max(kernel.signalVariance - q, 1e-12 * kernel.signalVariance)
+        var row = [Double](repeating: 0, count: n)
+        inverse.withUnsafeBufferPointer { inv in
+            for a in 0..<m {
+                var mu = 0.0
+                for b in 0..<n { mu += cross[a * n + b] * weights[b] }
+                mean[a] = mu
+                for b in 0..<n { row[b] = 0 }
+                for k in 0..<n {
+                    let c = cross[a * n + k]
+                    let base = k * n
+                    for b in 0..<n { row[b] += c * inv[base + b] }
+                }
+                var q = 0.0
+                for b in 0..<n { q += row[b] * cross[a * n + b] }
+                variance[a] = max(kernel.signalVariance - q, 1e-12 * kernel.signalVariance)
+            }
         }
         return (mean, variance)
     }
@@ -100,7 +109,10 @@ struct GaussianProcess {
         var mean = 0.0
         for i in 0..<n { mean += cross[i] * weights[i] }
         var v = [Double](repeating: 0, count: n)
-        cblas_dsymv(CblasRowMajor, CblasLower, Int32(n), 1, inverse, Int32(n), cross, 1, 0, &v, 1)
+        for k in 0..<n {
+            let c = cross[k]
+            for i in 0..<n { v[i] += c * inverse[k * n + i] }
+        }
         var q = 0.0
         for i in 0..<n { q += v[i] * cross[i] }
         let variance = kernel.signalVariance - q

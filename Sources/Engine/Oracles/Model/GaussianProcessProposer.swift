@@ -19,8 +19,8 @@ public struct GaussianProcessProposer: Sendable {
         public var beta: Double = 2.6
         public var acquisition: Acquisition = .lowerConfidenceBound
         public var warping: OutputWarping = .auto
-        public var randomCandidates = 1000
-        public var localCandidates = 500
+        public var randomCandidates = 600
+        public var localCandidates = 300
         public var refinements = 5
         /// δ in log(y − min + δ), as a fraction of (median − min).
         public var warpShift = 1.0
