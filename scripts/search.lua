@@ -1,4 +1,4 @@
--- The main demo: black-box tuning of a 2-D function with Keras Tuner's API, in a second or two.
+-- The main demo: Bayesian optimization of a 2-D function with Keras Tuner's API, in about a second.
 -- Run it again: the search resumes from runs/branin and has nothing left to do; pass `fresh` to
 -- start over (`tunelua search.lua fresh`).
 local kt = require "tunelua"
@@ -10,7 +10,7 @@ local function branin(x, y)
   return a * (y - b * x ^ 2 + c * x - r) ^ 2 + s * (1 - t) * math.cos(x) + s
 end
 
-local tuner = kt.RandomSearch{
+local tuner = kt.BayesianOptimization{
   objective = kt.Objective("value", "min"),
   max_trials = 40,
   seed = 1,

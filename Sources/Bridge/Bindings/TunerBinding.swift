@@ -85,6 +85,36 @@ enum TunerBinding {
                                    maxRetriesPerTrial: base.maxRetriesPerTrial,
                                    maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)
         },
+        OracleFactory(tunerName: "BayesianOptimization",
+                      parameters: [.init("num_initial_points", .integer), .init("alpha", .number), .init("beta", .number),
+                                   .init("acquisition", .string)],
+                      defaultMaxTrials: 10) { args, base in
+            let acquisition: Acquisition
+            switch try args.choice("acquisition", among: ["lcb", "ei"], default: "lcb") {
+            case "ei": acquisition = .expectedImprovement
+            default: acquisition = .lowerConfidenceBound
+            }
+            return try BayesianOptimizationOracle(
+                objective: base.objective, maxTrials: base.maxTrials, numInitialPoints: args.integer("num_initial_points"),
+                alpha: args.double("alpha", default: 1e-4), beta: args.double("beta", default: 2.6), seed: base.seed,
+                hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries,
+                maxRetriesPerTrial: base.maxRetriesPerTrial, maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials,
+                acquisition: acquisition)
+        },
+        OracleFactory(tunerName: "TPE",
+                      parameters: [.init("n_startup_trials", .integer), .init("n_ei_candidates", .integer),
+                                   .init("prior_weight", .number), .init("consider_magic_clip", .boolean),
+                                   .init("consider_endpoints", .boolean), .init("multivariate", .boolean)],
+                      defaultMaxTrials: 10) { args, base in
+            try TPEOracle(objective: base.objective, maxTrials: base.maxTrials, nStartupTrials: args.integer("n_startup_trials", default: 10),
+                          nEICandidates: args.integer("n_ei_candidates", default: 24), priorWeight: args.double("prior_weight", default: 1.0),
+                          considerMagicClip: args.bool("consider_magic_clip", default: true),
+                          considerEndpoints: args.bool("consider_endpoints", default: false),
+                          multivariate: args.bool("multivariate", default: true), seed: base.seed,
+                          hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
+                          tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
+                          maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)
+        },
         OracleFactory(tunerName: "GridSearch", parameters: [], defaultMaxTrials: nil) { _, base in
             try GridSearchOracle(objective: base.objective, maxTrials: base.maxTrials, hyperparameters: base.hyperparameters,
                                  allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries, seed: base.seed,
