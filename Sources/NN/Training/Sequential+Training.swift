@@ -120,7 +120,8 @@ extension Sequential {
         while epoch < epochs {
             for m in metrics { m.reset() }
             for cb in callbacks { try cb.onEpochBegin(epoch, model: self, logs: [:]) }
-            if verbose == 1 { emit("Epoch \(epoch + 1)/\(epochs)\n") }
+            // Keras 3 heads every epoch for verbose 1 and 2, when there is more than one.
+            if verbose >= 1 && epochs > 1 { emit("Epoch \(epoch + 1)/\(epochs)\n") }
             var bar = ProgressBar(target: steps, verbose: verbose, write: output)
             if shuffle {
                 for i in stride(from: n - 1, to: 0, by: -1) {
