@@ -157,6 +157,13 @@ enum TunerBinding {
             }
         }
         module["oracles"] = .table(oracles)
+        // Named in LUA_API.md's tutorial but not built yet: say so instead of "attempt to call a nil value".
+        for name in ["Hyperband", "HyperbandOracle"] {
+            let body: LuaFunctionBody = { _ in
+                throw LuaCallError("\(name) is not available in this version of tunelua; use kt.BayesianOptimization, kt.TPE, kt.RandomSearch or kt.GridSearch")
+            }
+            if name == "Hyperband" { module[name] = state.function(name: name, body) } else { oracles[name] = state.function(name: name, body) }
+        }
     }
 
     // MARK: - HyperModel
