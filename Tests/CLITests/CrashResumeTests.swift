@@ -57,4 +57,35 @@ struct CrashResumeTests {
         #expect(Set(final.map { String($0[1]) }).count == 6)
         #expect(final.allSatisfy { $0[2] == "COMPLETED" })
     }
+
+    /// Ctrl-C in the middle of a trial stops the search with a message and exit status 1; running
+    /// the script again re-runs that trial with the same values and finishes the search.
+    @Test func interruptedSearchResumesTheInterruptedTrial() throws {
+        let path = try Tunelua.script(Self.script, name: "interrupt.lua")
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let marker = directory.appendingPathComponent("marker").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Tunelua.binary)
+        process.arguments = [path, directory.path, marker, "hang"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(20_000) }
+        usleep(100_000)
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(stderr.contains("interrupted"), "\(stderr)")
+        let valueOfThree = stdout.split(separator: "\n").last { $0.hasPrefix("ran 3 ") }?.split(separator: " ").last.map(String.init)
+
+        let resumed = try Tunelua.run([path, directory.path, marker, "finish"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let ranAgain = resumed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran ") }.map { $0.split(separator: " ") }
+        #expect(ranAgain.map { String($0[1]) } == ["3", "4", "5"])
+        #expect(ranAgain.first.map { String($0[2]) } == valueOfThree)
+    }
 }
