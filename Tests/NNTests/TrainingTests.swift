@@ -157,4 +157,31 @@ struct TrainingTests {
         let y = Tensor(shape: [2, 1], scalars: [0, 7])
         #expect(throws: (any Error).self) { try model.fit(x: Tensor(shape: [2, 2]), y: y, verbose: 0) }
     }
+
+    @Test func initialEpochContinuesKerasEpochNumbering() throws {
+        let model = try Sequential(layers: [Dense(units: 1, inputShape: [2])])
+        model.compile(optimizer: TestSGD(), loss: TestMSE())
+        var seen: [Int] = []
+        let cb = LambdaCallback()
+        cb.onEpochBeginHandler = { epoch, _ in seen.append(epoch) }
+        let h = try model.fit(x: Tensor(shape: [8, 2]), y: Tensor(shape: [8, 1]), epochs: 5, initialEpoch: 3, verbose: 0, callbacks: [cb])
+        #expect(h.epoch == [3, 4])
+        #expect(seen == [3, 4])
+        #expect(h.params["steps"] == 1)
+    }
+
+    @Test func unbuiltModelSummaryShowsUnknownShapesAndBuildsOnFirstPredict() throws {
+        let model = try Sequential(layers: [Dense(units: 4, name: "d")], name: "m")
+        #expect(model.summary().contains("│ d (Dense)                       │ ?                      │   0 (unbuilt) │"))
+        #expect(throws: NNError.self) { try model.countParams() }
+        let y = try model.predict(Tensor(shape: [3, 5]))
+        #expect(y.shape == [3, 4])
+        #expect(try model.countParams() == 24)
+    }
+
+    @Test func evaluateBeforeCompileIsAClearError() throws {
+        let model = try Sequential(layers: [Dense(units: 1, inputShape: [2])])
+        let error = #expect(throws: NNError.self) { try model.evaluate(x: Tensor(shape: [2, 2]), y: Tensor(shape: [2, 1])) }
+        #expect(error?.kind == .notCompiled)
+    }
 }
