@@ -1,7 +1,8 @@
 import Foundation
 @testable import NN
 
-// Minimal losses, metric and optimizer for these tests only (the real ones live on `nnparts`).
+// Minimal loss, metric and optimizers for these tests (independent of the `nnparts` implementations,
+// so that layer and training tests do not depend on theirs being right).
 
 struct TestMSE: Loss {
     var name: String { "mean_squared_error" }
@@ -15,30 +16,6 @@ struct TestMSE: Loss {
             gradient.scalars[i] = 2 * d / n
         }
         return total / n
-    }
-    func loss(prediction: Tensor, target: Tensor) -> Float {
-        var g = Tensor(shape: [0])
-        return loss(prediction: prediction, target: target, gradient: &g)
-    }
-}
-
-/// Sparse categorical crossentropy from logits, mean over the batch.
-struct TestSparseCE: Loss {
-    var name: String { "sparse_categorical_crossentropy" }
-    func loss(prediction: Tensor, target: Tensor, gradient: inout Tensor) -> Float {
-        gradient.resize(to: prediction.shape)
-        let k = prediction.rowSize, b = prediction.rows
-        var total: Float = 0
-        for r in 0..<b {
-            let row = Array(prediction.scalars[r * k ..< (r + 1) * k])
-            let m = row.max()!
-            let e = row.map { expf($0 - m) }
-            let s = e.reduce(0, +)
-            let label = Int(target.scalars[r])
-            total += -(row[label] - m - logf(s))
-            for j in 0..<k { gradient.scalars[r * k + j] = (e[j] / s - (j == label ? 1 : 0)) / Float(b) }
-        }
-        return total / Float(b)
     }
     func loss(prediction: Tensor, target: Tensor) -> Float {
         var g = Tensor(shape: [0])

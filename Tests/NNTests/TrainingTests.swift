@@ -11,7 +11,7 @@ struct TrainingTests {
             Dense(units: 64, activation: "relu", inputShape: [64]),
             Dense(units: 10),
         ])
-        model.compile(optimizer: TestAdam(learningRate: 0.003), loss: TestSparseCE(), metrics: [TestAccuracy()])
+        model.compile(optimizer: TestAdam(learningRate: 0.003), loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: [TestAccuracy()])
         let history = try model.fit(x: x, y: y, batchSize: 32, epochs: 30, verbose: 0, validationSplit: 0.2)
         #expect(history.epoch == Array(0..<30))
         #expect(Set(history.history.keys) == ["loss", "accuracy", "val_loss", "val_accuracy"])
@@ -26,7 +26,7 @@ struct TrainingTests {
             let model = try Sequential(layers: [
                 Dense(units: 16, activation: "relu", inputShape: [64]), Dropout(rate: 0.3), Dense(units: 10),
             ])
-            model.compile(optimizer: TestAdam(), loss: TestSparseCE(), metrics: [TestAccuracy()])
+            model.compile(optimizer: TestAdam(), loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: [TestAccuracy()])
             let h = try model.fit(x: x.rows(0..<300), y: y.rows(0..<300), epochs: 3, verbose: 0)
             return (h.history["loss"]!, model.getWeights())
         }
@@ -138,5 +138,52 @@ struct TrainingTests {
         #expect(s.contains("│ dense (Dense)                   │ (None, 128)            │       100,480 │"))
         #expect(s.contains(" Total params: 101,770 (397.54 KB)"))
         #expect(try model.countParams() == 101_770)
+    }
+
+    @Test func compileWithKerasMetricNamesResolvesAccuracyFromShapes() throws {
+        RandomSeed.set(11)
+        let (x, y) = try shuffledDigits()
+        let model = try Sequential(layers: [Dense(units: 32, activation: "relu", inputShape: [64]), Dense(units: 10)])
+        model.compile(optimizer: try Adam(learningRate: 0.01), loss: SparseCategoricalCrossentropy(fromLogits: true),
+                      metricNames: ["accuracy"])
+        let h = try model.fit(x: x, y: y, epochs: 5, verbose: 0, validationData: (x.rows(1400..<1797), y.rows(1400..<1797)))
+        #expect(h.history["val_accuracy"]!.last! > 0.9)
+        let logs = try model.evaluate(x: x, y: y, verbose: 0)
+        #expect(Set(logs.keys) == ["loss", "accuracy"])
+        #expect(model.metricsNames == ["loss", "accuracy"])
+    }
+
+    @Test func labelsOutOfRangeAreAnErrorBeforeTraining() throws {
+        let model = try Sequential(layers: [Dense(units: 3, inputShape: [2])])
+        model.compile(optimizer: TestSGD(), loss: SparseCategoricalCrossentropy(fromLogits: true))
+        let y = Tensor(shape: [2, 1], scalars: [0, 7])
+        #expect(throws: (any Error).self) { try model.fit(x: Tensor(shape: [2, 2]), y: y, verbose: 0) }
+    }
+
+    @Test func initialEpochContinuesKerasEpochNumbering() throws {
+        let model = try Sequential(layers: [Dense(units: 1, inputShape: [2])])
+        model.compile(optimizer: TestSGD(), loss: TestMSE())
+        var seen: [Int] = []
+        let cb = LambdaCallback()
+        cb.onEpochBeginHandler = { epoch, _ in seen.append(epoch) }
+        let h = try model.fit(x: Tensor(shape: [8, 2]), y: Tensor(shape: [8, 1]), epochs: 5, initialEpoch: 3, verbose: 0, callbacks: [cb])
+        #expect(h.epoch == [3, 4])
+        #expect(seen == [3, 4])
+        #expect(h.params["steps"] == 1)
+    }
+
+    @Test func unbuiltModelSummaryShowsUnknownShapesAndBuildsOnFirstPredict() throws {
+        let model = try Sequential(layers: [Dense(units: 4, name: "d")], name: "m")
+        #expect(model.summary().contains("│ d (Dense)                       │ ?                      │   0 (unbuilt) │"))
+        #expect(throws: NNError.self) { try model.countParams() }
+        let y = try model.predict(Tensor(shape: [3, 5]))
+        #expect(y.shape == [3, 4])
+        #expect(try model.countParams() == 24)
+    }
+
+    @Test func evaluateBeforeCompileIsAClearError() throws {
+        let model = try Sequential(layers: [Dense(units: 1, inputShape: [2])])
+        let error = #expect(throws: NNError.self) { try model.evaluate(x: Tensor(shape: [2, 2]), y: Tensor(shape: [2, 1])) }
+        #expect(error?.kind == .notCompiled)
     }
 }

@@ -20,6 +20,10 @@ public final class BatchNormalization: Layer {
     private var channels = 0
     private var xhat = Tensor(shape: [0])
     private var invstd: [Float] = []
+    /// Per-channel scratch reused every batch (mean; sums in Double for accuracy).
+    private var mean: [Float] = []
+    private var sum: [Double] = []
+    private var sumSquares: [Double] = []
     private var lastWasTraining = false
 
     public init(momentum: Double = 0.99, epsilon: Double = 1e-3, center: Bool = true, scale: Bool = true,
@@ -49,6 +53,9 @@ public final class BatchNormalization: Layer {
         movingMean = Parameter(name: "\(name)/moving_mean", value: Tensor(shape: [c]), trainable: false)
         movingVariance = Parameter(name: "\(name)/moving_variance", value: Tensor(shape: [c], repeating: 1), trainable: false)
         invstd = [Float](repeating: 0, count: c)
+        mean = [Float](repeating: 0, count: c)
+        sum = [Double](repeating: 0, count: c)
+        sumSquares = [Double](repeating: 0, count: c)
         outputShape = inputShape
         return inputShape
     }
@@ -58,19 +65,18 @@ public final class BatchNormalization: Layer {
         output.resize(to: input.shape)
         xhat.resize(to: input.shape)
         lastWasTraining = training
-        var mean = [Float](repeating: 0, count: c)
+        for j in 0..<c { sum[j] = 0; sumSquares[j] = 0 }
         if training {
-            var sum = [Double](repeating: 0, count: c), sq = [Double](repeating: 0, count: c)
             input.scalars.withUnsafeBufferPointer { x in
                 for r in 0..<rows { for j in 0..<c { sum[j] += Double(x[r * c + j]) } }
                 for j in 0..<c { sum[j] /= Double(rows) }
-                for r in 0..<rows { for j in 0..<c { let d = Double(x[r * c + j]) - sum[j]; sq[j] += d * d } }
+                for r in 0..<rows { for j in 0..<c { let d = Double(x[r * c + j]) - sum[j]; sumSquares[j] += d * d } }
             }
             let m = momentum
             movingMean!.value.scalars.withUnsafeMutableBufferPointer { mm in
                 movingVariance!.value.scalars.withUnsafeMutableBufferPointer { mv in
                     for j in 0..<c {
-                        let variance = Float(sq[j] / Double(rows))
+                        let variance = Float(sumSquares[j] / Double(rows))
                         mean[j] = Float(sum[j])
                         invstd[j] = 1 / (variance + epsilon).squareRoot()
                         mm[j] = mm[j] * m + mean[j] * (1 - m)
@@ -84,16 +90,16 @@ public final class BatchNormalization: Layer {
                 invstd[j] = 1 / (movingVariance!.value.scalars[j] + epsilon).squareRoot()
             }
         }
-        let g = gamma?.value.scalars ?? [Float](repeating: 1, count: c)
-        let b = beta?.value.scalars ?? [Float](repeating: 0, count: c)
+        let g = gamma?.value.scalars, b = beta?.value.scalars
+        let meanValues = self.mean, invstdValues = self.invstd
         input.scalars.withUnsafeBufferPointer { x in
             xhat.scalars.withUnsafeMutableBufferPointer { xh in
                 output.scalars.withUnsafeMutableBufferPointer { y in
                     for r in 0..<rows {
                         for j in 0..<c {
                             let i = r * c + j
-                            xh[i] = (x[i] - mean[j]) * invstd[j]
-                            y[i] = g[j] * xh[i] + b[j]
+                            xh[i] = (x[i] - meanValues[j]) * invstdValues[j]
+                            y[i] = (g?[j] ?? 1) * xh[i] + (b?[j] ?? 0)
                         }
                     }
                 }
@@ -104,7 +110,11 @@ public final class BatchNormalization: Layer {
     public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
                          inputGradient: inout Tensor, computeInputGradient: Bool) {
         let c = channels, rows = input.count / c
-        var sumDy = [Double](repeating: 0, count: c), sumDyXhat = [Double](repeating: 0, count: c)
+        // Reuses the forward pass's Double scratch for Σdy and Σdy·xhat.
+        var sumDy = sum, sumDyXhat = sumSquares
+        sum = []; sumSquares = []
+        defer { sum = sumDy; sumSquares = sumDyXhat }
+        for j in 0..<c { sumDy[j] = 0; sumDyXhat[j] = 0 }
         outputGradient.scalars.withUnsafeBufferPointer { dy in
             xhat.scalars.withUnsafeBufferPointer { xh in
                 for r in 0..<rows {
@@ -118,7 +128,7 @@ public final class BatchNormalization: Layer {
         if let gamma { for j in 0..<c { gamma.gradient.scalars[j] = Float(sumDyXhat[j]) } }
         if let beta { for j in 0..<c { beta.gradient.scalars[j] = Float(sumDy[j]) } }
         guard computeInputGradient else { return }
-        let g = gamma?.value.scalars ?? [Float](repeating: 1, count: c)
+        let g = gamma?.value.scalars
         inputGradient.resize(to: input.shape)
         let training = lastWasTraining
         outputGradient.scalars.withUnsafeBufferPointer { dy in
@@ -127,12 +137,13 @@ public final class BatchNormalization: Layer {
                     for r in 0..<rows {
                         for j in 0..<c {
                             let i = r * c + j
+                            let gj = g?[j] ?? 1
                             if training {
                                 dx[i] = Normalization.inputGradient(
-                                    sumDxhat: sumDy[j] * Double(g[j]), sumDxhatXhat: sumDyXhat[j] * Double(g[j]),
-                                    invstd: invstd[j], count: rows, xhat: xh[i], dxhat: dy[i] * g[j])
+                                    sumDxhat: sumDy[j] * Double(gj), sumDxhatXhat: sumDyXhat[j] * Double(gj),
+                                    invstd: invstd[j], count: rows, xhat: xh[i], dxhat: dy[i] * gj)
                             } else {
-                                dx[i] = dy[i] * g[j] * invstd[j]
+                                dx[i] = dy[i] * gj * invstd[j]
                             }
                         }
                     }

@@ -95,21 +95,27 @@ public final class Pooling2D: Layer {
                 for n in 0..<input.rows {
                     for oy in 0..<g.outHeight {
                         for ox in 0..<g.outWidth {
-                            var taps: [Int] = []
-                            taps.reserveCapacity(g.kernelHeight * g.kernelWidth)
+                            // Two passes over the window (count, then spread) instead of a
+                            // per-window list, so the backward pass allocates nothing.
+                            var count = 0
+                            for ky in 0..<g.kernelHeight {
+                                let iy = g.inputY(oy, ky)
+                                guard iy >= 0 && iy < g.height else { continue }
+                                for kx in 0..<g.kernelWidth {
+                                    let ix = g.inputX(ox, kx)
+                                    if ix >= 0 && ix < g.width { count += 1 }
+                                }
+                            }
+                            let scale = 1 / Float(max(count, 1))
                             for ky in 0..<g.kernelHeight {
                                 let iy = g.inputY(oy, ky)
                                 guard iy >= 0 && iy < g.height else { continue }
                                 for kx in 0..<g.kernelWidth {
                                     let ix = g.inputX(ox, kx)
                                     guard ix >= 0 && ix < g.width else { continue }
-                                    taps.append(((n * g.height + iy) * g.width + ix) * c)
+                                    let t = ((n * g.height + iy) * g.width + ix) * c
+                                    for ch in 0..<c { dx[t + ch] += dy[o + ch] * scale }
                                 }
-                            }
-                            let scale = 1 / Float(max(taps.count, 1))
-                            for ch in 0..<c {
-                                let v = dy[o + ch] * scale
-                                for t in taps { dx[t + ch] += v }
                             }
                             o += c
                         }

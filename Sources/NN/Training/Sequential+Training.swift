@@ -104,7 +104,10 @@ extension Sequential {
         if let v = validation {
             try checkPair(v.x, v.y, "fit", "validation_data x")
             try prepare(v.x, "fit (validation_data)")
+            try loss.validate(predictionShape: [v.y.rows] + outputShape!, target: v.y)
         }
+        try loss.validate(predictionShape: [trainY.rows] + outputShape!, target: trainY)
+        try resolveMetrics(targetShape: y.shape)
 
         let history = History()
         let n = trainX.rows
@@ -198,6 +201,8 @@ extension Sequential {
         guard batchSize > 0 else { throw NNError.argument("evaluate: batch_size must be a positive integer, got \(batchSize)") }
         try checkPair(x, y, "evaluate")
         try prepare(x, "evaluate")
+        try loss!.validate(predictionShape: [y.rows] + outputShape!, target: y)
+        try resolveMetrics(targetShape: y.shape)
         return try evaluateLogs(x: x, y: y, batchSize: batchSize, callbacks: callbacks, bar: verbose)
     }
 

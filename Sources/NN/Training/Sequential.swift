@@ -29,6 +29,7 @@ public final class Sequential {
     /// What a model loaded by `Sequential.load` was compiled with when saved.
     public internal(set) var savedCompile: ModelConfig.CompileEntry?
 
+    var pendingMetricNames: [String] = []
     var generator: RandomGenerator
     /// activations[i] is layer i's input; activations[n] the model's output. Reused across batches.
     var activations: [TensorSlot] = []
@@ -110,10 +111,23 @@ public final class Sequential {
     public var outputShape: [Int]? { isBuilt ? (layers.last?.outputShape ?? inputShape) : nil }
 
     /// Keras's `compile`. Metrics keep their own names as log keys (`accuracy`, `mae`, …).
-    public func compile(optimizer: any Optimizer, loss: any Loss, metrics: [any Metric] = []) {
+    /// `metricNames` are Keras identifiers (`"accuracy"`, `"mae"`, `"auc"`) resolved, as Keras 3
+    /// does, from the shapes of the targets and predictions at the first `fit`/`evaluate`.
+    public func compile(optimizer: any Optimizer, loss: any Loss, metrics: [any Metric] = [],
+                        metricNames: [String] = []) {
         self.optimizer = optimizer
         self.loss = loss
         self.metrics = metrics
+        self.pendingMetricNames = metricNames
+    }
+
+    /// Resolves `metricNames` given at `compile` once targets are seen.
+    func resolveMetrics(targetShape: [Int]) throws {
+        guard !pendingMetricNames.isEmpty, let out = outputShape else { return }
+        for identifier in pendingMetricNames {
+            metrics.append(try Metrics.named(identifier, targetShape: targetShape, predictionShape: [targetShape.first ?? 0] + out))
+        }
+        pendingMetricNames = []
     }
 
     /// Every parameter, in layer order (Keras's `model.weights`).
