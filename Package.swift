@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(name: "bench-bridge", dependencies: ["Bridge"], path: "bench/bridge"),
         .executableTarget(name: "bench-oracles", dependencies: ["Engine"], path: "bench/oracles",
                           exclude: ["reference.py"]),
+        .executableTarget(name: "bench-tuner", dependencies: ["Engine"], path: "bench/tuner"),
 
         // MARK: - Tests
 

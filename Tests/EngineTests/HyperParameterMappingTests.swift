@@ -30,6 +30,10 @@ struct HyperParameterMappingTests {
         let stepped = try HyperParameter.float("s", minValue: 0, maxValue: 1, step: 0.2)
         #expect(stepped.gridValues.count == 6)
         #expect(try stepped.valueToProb(.float(0)) == (0 + 0.5) / 6)
+        // Rounding does not drop the inclusive max or shift a value into the bucket below.
+        let tenths = try HyperParameter.float("t", minValue: 0, maxValue: 0.3, step: 0.1)
+        #expect(tenths.gridValues.count == 4)
+        #expect(abs(try stepped.valueToProb(.float(0.6)) - 3.5 / 6) < 1e-12)
     }
 
     @Test func floatLogAndReverseLogRoundTrip() throws {

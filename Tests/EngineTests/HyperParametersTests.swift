@@ -29,6 +29,8 @@ struct HyperParametersTests {
         #expect(message { try hp.choice("g", values: [.int(1), .int(2)], default: .int(3)) }.contains("should be one of the choices"))
         #expect(message { try hp.float("h", minValue: 0, maxValue: 1, sampling: "cubic") }.contains("sampling must be one of"))
         #expect(message { try hp.choice("i", values: [.string("a")], ordered: true) }.contains("ordered must be false"))
+        #expect(message { try hp.float("j", minValue: 0, maxValue: 1, step: 1e-300) }.contains("too small for the range"))
+        #expect(message { try hp.float("k", minValue: .nan, maxValue: 1) }.contains("finite"))
         #expect(hp.space.isEmpty)
     }
 
@@ -117,5 +119,20 @@ struct HyperParametersTests {
         #expect(PyFormat.general(0.123456789) == "0.12346")
         #expect(PyFormat.general(1e-5) == "1e-05")
         #expect(PyFormat.general(32) == "32")
+    }
+
+    @Test func spaceRoundTripsThroughJSONAndDamageIsAnError() throws {
+        let hp = HyperParameters()
+        try hp.float("lr", minValue: 1e-4, maxValue: 1e-1, sampling: "log", default: 1e-3)
+        try hp.int("units", minValue: 8, maxValue: 64, step: 8)
+        try hp.choice("act", values: [.string("relu"), .string("tanh")], default: .string("tanh"))
+        try hp.conditionalScope("act", [.string("relu")]) { try hp.boolean("leaky") }
+        try hp.fixed("f", value: .int(3))
+        let back = try HyperParameters.from(json: JSON.parse(hp.json.encoded))
+        #expect(back.space == hp.space)
+        #expect(back.values == hp.values)
+        let damaged = #"{"space":[{"class_name":"Int","config":{"name":"n","min_value":5,"max_value":1,"step":1,"sampling":"linear","default":null,"conditions":[]}}]}"#
+        #expect(throws: EngineError.self) { _ = try HyperParameters.from(json: JSON.parse(damaged)) }
+        #expect(throws: EngineError.self) { _ = try JSON.parse("{\"a\": [1, 2") }
     }
 }

@@ -82,14 +82,4 @@ public enum HPValue: Hashable, Sendable, CustomStringConvertible {
         default: return nil
         }
     }
-
-    /// A key that identifies the value with its kind, for configuration hashes.
-    var hashKey: String {
-        switch self {
-        case let .int(i): return "i" + String(i)
-        case let .float(d): return "f" + String(d == 0 ? 0 : d.bitPattern, radix: 16)
-        case let .string(s): return "s" + s
-        case let .bool(b): return b ? "bT" : "bF"
-        }
-    }
 }

@@ -37,18 +37,8 @@ public struct HPValues: Equatable, Sendable, Sequence {
 
     public static func == (lhs: HPValues, rhs: HPValues) -> Bool { lhs.storage == rhs.storage }
 
-    /// Identifies the configuration regardless of order (Keras Tuner hashes sorted `k=v` pairs);
-    /// kinds are part of the key so `1` and `1.0` differ.
-    public var configurationKey: String {
-        var out = ""
-        for name in names.sorted() {
-            out += name
-            out += "="
-            out += storage[name]!.hashKey
-            out += "\u{1}"
-        }
-        return out
-    }
+    /// Identifies the configuration regardless of order, for "never repeat a configuration".
+    public var configurationKey: ConfigurationKey { ConfigurationKey(self) }
 
     public var json: JSON { .object(names.map { ($0, storage[$0]!.json) }) }
 

@@ -93,6 +93,11 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
             if sampling == .linear && step <= 0 {
                 throw EngineError.invalid("\(p): expected step > 0. Received: step=\(fmt(fn, step))")
             }
+            // Python's integers are unbounded; ours are not, and nobody means 10^13 grid points.
+            let count = sampling == .linear ? (max - min) / step : log(max / min) / log(step)
+            if !(count < 1e12) {
+                throw EngineError.invalid("\(p): step=\(fmt(fn, step)) is too small for the range [\(fmt(fn, min)), \(fmt(fn, max))] (more than 10^12 values)")
+            }
         }
     }
 
@@ -202,6 +207,30 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
         case let .choice(values, _, _): return values
         case .boolean: return [.bool(false), .bool(true)]
         case let .fixed(v): return [v]
+        }
+    }
+
+    /// How many values `finiteSupport` holds, without building it (nil when continuous).
+    var supportCount: Int? {
+        switch kind {
+        case let .float(min, max, step, sampling, _):
+            if min == max { return 1 }
+            guard let step else { return nil }
+            return numberOfSteps(min: min, max: max, step: step, sampling: sampling)
+        case let .int(min, max, step, sampling, _):
+            guard let step else { return Int(max - min) + 1 }
+            return numberOfSteps(min: Double(min), max: Double(max), step: Double(step), sampling: sampling)
+        case let .choice(values, _, _): return values.count
+        case .boolean: return 2
+        case .fixed: return 1
+        }
+    }
+
+    /// How many values `gridValues` holds, without building it.
+    var gridCount: Int {
+        switch kind {
+        case .float(_, _, nil, _, _), .int(_, _, nil, _, _): return 10
+        default: return supportCount ?? 10
         }
     }
 
@@ -325,7 +354,9 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
 
     func numberOfSteps(min: Double, max: Double, step: Double, sampling: Sampling) -> Int {
         switch sampling {
-        case .linear: return Int(floor((max - min) / step)) + 1
+        // Keras Tuner floor-divides, so `Float(0, 0.3, step=0.1)` loses 0.3 to rounding
+        // (0.3 / 0.1 = 2.9999999999999996); a tolerance keeps the documented inclusive max.
+        case .linear: return Int(floor((max - min) / step + 1e-9)) + 1
         case .log, .reverseLog: return Int(log(max / min) / log(step) + 1e-8) + 1
         }
     }
@@ -341,7 +372,7 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
     func toProbWithStep(_ value: Double, min: Double, max: Double, step: Double, sampling: Sampling) -> Double {
         let index: Double
         switch sampling {
-        case .linear: index = floor((value - min) / step)
+        case .linear: index = floor((value - min) / step + 1e-9)
         case .log: index = log(value / min) / log(step)
         case .reverseLog: index = log((max - value + min) / min) / log(step)
         }
@@ -414,27 +445,35 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
             guard let s = Sampling(rawValue: c["sampling"]?.stringValue ?? "linear") else { throw bad }
             return s
         }
-        let kind: Kind
-        switch cls {
-        case "Float":
-            guard let lo = c["min_value"]?.doubleValue, let hi = c["max_value"]?.doubleValue else { throw bad }
-            kind = .float(min: lo, max: hi, step: c["step"]?.doubleValue, sampling: try sampling(), default: c["default"]?.doubleValue)
-        case "Int":
-            guard let lo = c["min_value"]?.intValue, let hi = c["max_value"]?.intValue else { throw bad }
-            kind = .int(min: lo, max: hi, step: c["step"]?.intValue, sampling: try sampling(), default: c["default"]?.intValue)
-        case "Choice":
-            guard let vs = c["values"]?.arrayValue else { throw bad }
-            kind = .choice(values: vs.compactMap(HPValue.init(json:)), ordered: c["ordered"]?.boolValue ?? false,
-                           default: c["default"].flatMap(HPValue.init(json:)))
-        case "Boolean":
-            kind = .boolean(default: c["default"]?.boolValue ?? false)
-        case "Fixed":
-            guard let v = c["value"].flatMap(HPValue.init(json:)) else { throw bad }
-            kind = .fixed(value: v)
-        default:
-            throw bad
+        // Through the validating constructors, so a damaged file is an error, never a bad space.
+        let hp: HyperParameter
+        do {
+            switch cls {
+            case "Float":
+                guard let lo = c["min_value"]?.doubleValue, let hi = c["max_value"]?.doubleValue else { throw bad }
+                hp = try .float(name, minValue: lo, maxValue: hi, step: c["step"]?.doubleValue,
+                                sampling: try sampling().rawValue, default: c["default"]?.doubleValue, conditions: conditions)
+            case "Int":
+                guard let lo = c["min_value"]?.intValue, let hi = c["max_value"]?.intValue else { throw bad }
+                hp = try .int(name, minValue: Double(lo), maxValue: Double(hi), step: c["step"]?.intValue.map(Double.init),
+                              sampling: try sampling().rawValue, default: c["default"]?.intValue.map(Double.init),
+                              conditions: conditions)
+            case "Choice":
+                guard let vs = c["values"]?.arrayValue else { throw bad }
+                hp = try .choice(name, values: vs.compactMap(HPValue.init(json:)), ordered: c["ordered"]?.boolValue,
+                                 default: c["default"].flatMap(HPValue.init(json:)), conditions: conditions)
+            case "Boolean":
+                hp = .boolean(name, default: c["default"]?.boolValue ?? false, conditions: conditions)
+            case "Fixed":
+                guard let v = c["value"].flatMap(HPValue.init(json:)) else { throw bad }
+                hp = .fixed(name, value: v, conditions: conditions)
+            default:
+                throw bad
+            }
+        } catch let e as EngineError where e.kind == .invalidArgument {
+            throw EngineError(.corruptData, "HyperParameter: stored hyperparameter is invalid (\(e.message))")
         }
-        self.init(name: name, kind: kind, conditions: conditions)
+        self = hp
     }
 
     /// Same declaration up to unspecified-vs-explicit defaults (`default=None` equals `default=min`).

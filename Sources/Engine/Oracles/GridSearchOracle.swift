@@ -17,7 +17,13 @@ public final class GridSearchOracle: Oracle {
 
     public override var kind: String { "GridSearch" }
 
+    /// Larger value lists are almost surely a mistake (a tiny step) and would exhaust memory.
+    public static let maxValuesPerHyperparameter = 1_000_000
+
     public override func populateSpace(trialId: String) throws -> PopulateResponse {
+        for hp in hyperparameters.space where hp.gridCount > GridSearchOracle.maxValuesPerHyperparameter {
+            throw EngineError.invalid("GridSearch: hyperparameter '\(hp.name)' has \(hp.gridCount) grid values (at most \(GridSearchOracle.maxValuesPerHyperparameter)); use a larger step")
+        }
         guard let odometer = ConfigurationOdometer(space: hyperparameters.space, valueList: { $0.gridValues }) else {
             return .stopped(reason: nil)
         }

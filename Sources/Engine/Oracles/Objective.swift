@@ -107,4 +107,16 @@ public struct Objective: Equatable, Sendable, CustomStringConvertible {
         if isMulti { return .array(components.map(\.json)) }
         return .object([("name", .string(name)), ("direction", .string(direction.rawValue))])
     }
+
+    /// Reads what `json` wrote.
+    public init(json: JSON) throws {
+        if let parts = json.arrayValue {
+            try self.init(multi: try parts.map(Objective.init(json:)))
+            return
+        }
+        guard let name = json["name"]?.stringValue, let d = json["direction"]?.stringValue else {
+            throw EngineError(.corruptData, "Objective: malformed stored objective \(json.encoded)")
+        }
+        try self.init(name, direction: d)
+    }
 }

@@ -13,7 +13,7 @@ open class Oracle {
     public let allowNewEntries: Bool
     public let tuneNewEntries: Bool
     /// The seed this search started from (drawn at random when none was given).
-    public let seed: UInt64
+    public private(set) var seed: UInt64
     /// The random stream; persisted, so a resumed search continues it. Subclasses draw from it.
     public var rng: SeededGenerator
     public let maxRetriesPerTrial: Int
@@ -29,8 +29,10 @@ open class Oracle {
     /// Why the last `createTrial` stopped the search, when it was not max_trials.
     public private(set) var stopReason: String?
 
-    private var triedSoFar = Set<String>()
-    private var idToHash: [String: String] = [:]
+    /// The best completed trial, kept up to date so the per-trial display needs no sort.
+    private var bestCompleted: Trial?
+    private var triedSoFar = Set<ConfigurationKey>()
+    private var idToHash: [String: ConfigurationKey] = [:]
     private var consecutiveFailures = 0
     /// How many duplicate draws in a row random sampling tolerates before checking exhaustion.
     public var maxCollisions = 20
@@ -122,21 +124,43 @@ open class Oracle {
     }
 
     /// After many duplicates: enumerate a finite space and draw among the untried configurations,
-    /// so a small space is neither cut short by bad luck nor repeated. nil = exhausted.
+    /// so a small space is neither cut short by bad luck nor repeated. nil = exhausted. A space too
+    /// large to enumerate (or continuous) is not declared exhausted after 20 duplicates: drawing
+    /// simply goes on longer.
     private func untriedValuesIfFinite() -> HPValues? {
-        guard let odometer = ConfigurationOdometer(space: hyperparameters.space, valueList: { $0.finiteSupport }) else {
-            return nil
+        let limit = 200_000
+        var size = 1
+        var finite = true
+        for hp in hyperparameters.space {
+            guard let n = hp.supportCount else { finite = false; break }
+            size = size.multipliedReportingOverflow(by: max(n, 1)).overflow ? Int.max : size * max(n, 1)
+        }
+        guard finite, size <= limit,
+              let odometer = ConfigurationOdometer(space: hyperparameters.space, valueList: { $0.finiteSupport })
+        else {
+            return drawLonger()
         }
         var untried: [HPValues] = []
         var current: HPValues? = odometer.first
-        var visited = 0
-        while let c = current, visited < 200_000 {
+        while let c = current {
             if !isDuplicate(c) { untried.append(c) }
             current = odometer.next(after: c)
-            visited += 1
         }
         guard !untried.isEmpty else { return nil }
         return untried[Int(rng.next() % UInt64(untried.count))]
+    }
+
+    /// Many more draws, for finite spaces too large to enumerate.
+    private func drawLonger() -> HPValues? {
+        for _ in 0..<10_000 {
+            var values = HPValues()
+            for hp in hyperparameters.space where hp.conditions.allSatisfy({ $0.isActive(values) }) {
+                if values.contains(hp.name) { continue }
+                values[hp.name] = hp.probToValue(rng.nextUnit())
+            }
+            if !isDuplicate(values) { return values }
+        }
+        return nil
     }
 
     /// Whether these values (active ones) were already given to a trial.
@@ -232,16 +256,17 @@ open class Oracle {
         known.runCount += 1
         var outcome = EndOutcome(willRetry: false)
         if known.status == .invalid {
-            if known.runCount >= maxRetriesPerTrial + 1 {
+            if known.runCount > maxRetriesPerTrial {
                 known.status = .failed
             } else {
                 retryQueue.append(known.trialId)
                 outcome.willRetry = true
-                outcome.retryNotice = "Trial \(known.trialId) failed \(known.runCount) times. \(maxRetriesPerTrial + 1 - known.runCount) retries left."
+                outcome.retryNotice = "Trial \(known.trialId) failed \(known.runCount) times. \(maxRetriesPerTrial - known.runCount + 1) retries left."
                 return outcome
             }
         }
         endOrder.append(known.trialId)
+        if known.status == .completed { considerForBest(known) }
         consecutiveFailures = known.status == .failed ? consecutiveFailures + 1 : 0
         if let limit = maxConsecutiveFailedTrials, consecutiveFailures >= limit {
             let detail = known.message.map { "\n" + $0 } ?? ""
@@ -278,6 +303,10 @@ open class Oracle {
 
     /// Completed trials best first (ties by creation order), padded with the others as in Keras Tuner.
     public func getBestTrials(_ numTrials: Int = 1) -> [Trial] {
+        if numTrials == 1 {
+            if let bestCompleted { return [bestCompleted] }
+            return orderedTrials.first.map { [$0] } ?? []
+        }
         let completed = orderedTrials.filter { $0.status == .completed && $0.score != nil }
         let maximize = objective.direction == .max
         var sorted = completed.sorted { a, b in
@@ -288,6 +317,16 @@ open class Oracle {
             sorted += orderedTrials.filter { !($0.status == .completed && $0.score != nil) }
         }
         return Array(sorted.prefix(max(0, numTrials)))
+    }
+
+    private func considerForBest(_ trial: Trial) {
+        guard let score = trial.score, !score.isNaN else { return }
+        if let best = bestCompleted, let b = best.score {
+            let better = objective.direction == .max ? score > b : score < b
+            if better || (score == b && trial.index < best.index) { bestCompleted = trial }
+        } else {
+            bestCompleted = trial
+        }
     }
 
     /// `max_trials` minus the trials created so far; nil when unlimited.
@@ -310,6 +349,40 @@ open class Oracle {
         ])
     }
 
+    private var cachedSpace: (ObjectIdentifier, Int, String)?
+
+    /// `getState()` as JSON text, re-encoding the space only when it changed (this is written with
+    /// every trial start, so it must stay cheap).
+    public func stateText() -> String {
+        let id = ObjectIdentifier(hyperparameters)
+        let space: String
+        if let c = cachedSpace, c.0 == id, c.1 == hyperparameters.spaceVersion {
+            space = c.2
+        } else {
+            space = hyperparameters.spaceJSON.encoded
+            cachedSpace = (id, hyperparameters.spaceVersion, space)
+        }
+        var out = "{\"kind\":"
+        JSON.quote(kind, into: &out)
+        out += ",\"seed\":"
+        out += String(Int64(bitPattern: seed))
+        let r = rng.state
+        out += ",\"rng\":["
+        out += String(Int64(bitPattern: r.0))
+        out += ","
+        out += String(Int64(bitPattern: r.1))
+        out += ","
+        out += String(Int64(bitPattern: r.2))
+        out += ","
+        out += String(Int64(bitPattern: r.3))
+        out += "],\"hyperparameters\":"
+        out += space
+        out += ",\"extra\":"
+        extraState().encode(into: &out)
+        out += "}"
+        return out
+    }
+
     /// Restores state written by `getState` (the seed stream continues where it stopped).
     public func setState(_ state: JSON) throws {
         if let k = state["kind"]?.stringValue, k != kind {
@@ -319,6 +392,7 @@ open class Oracle {
             throw EngineError(.corruptData, "set_state: the stored oracle state has no random generator state")
         }
         rng = g
+        if let s = state["seed"]?.intValue { seed = UInt64(bitPattern: s) }
         let space = HyperParameters()
         try space.merge(try (state["hyperparameters"]?.arrayValue ?? []).map(HyperParameter.init(json:)), overwrite: false)
         space.values = HPValues()
@@ -340,6 +414,8 @@ open class Oracle {
             idToHash[t.trialId] = key
         }
         self.endOrder = endOrder.filter { trials[$0] != nil }
+        bestCompleted = nil
+        for t in orderedTrials where t.status == .completed { considerForBest(t) }
         consecutiveFailures = 0
         for id in self.endOrder { consecutiveFailures = trials[id]!.status == .failed ? consecutiveFailures + 1 : 0 }
         // popLast takes from the end: the lowest index reruns first.

@@ -96,6 +96,13 @@ public enum JSON: Equatable, Sendable {
     }
 
     static func quote(_ s: String, into out: inout String) {
+        // Most keys and values need no escaping: append them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -56,14 +56,18 @@ public indirect enum TrialResult: Sendable {
             guard !items.isEmpty else { throw EngineError(.invalidResult, "\(function): returned an empty list; return a number, a table of metrics, a History, or a list of those") }
             var order: [String] = []
             var sums: [String: [Double]] = [:]
+            var steps = 0
             for item in items {
                 if case .list = item { throw EngineError(.invalidResult, "\(function): returned a list of lists; return a list of numbers, tables or Histories") }
-                for (k, v) in try item.metricsAndStep(objective: objective, function: function).metrics {
+                let converted = try item.metricsAndStep(objective: objective, function: function)
+                steps += converted.step
+                for (k, v) in converted.metrics {
                     if sums[k] == nil { order.append(k) }
                     sums[k, default: []].append(v)
                 }
             }
-            return (order.map { ($0, sums[$0]!.reduce(0, +) / Double(sums[$0]!.count)) }, 0)
+            // Keras Tuner: the best step of several executions is the (truncated) mean of theirs.
+            return (order.map { ($0, sums[$0]!.reduce(0, +) / Double(sums[$0]!.count)) }, steps / items.count)
         case .none:
             throw EngineError(.invalidResult, "\(function): returned nil; did you forget to return the metrics? Return a number, a table of metrics containing the objective, or a History")
         case let .string(s):

@@ -1,0 +1,36 @@
+/// Where a project's search lives: the oracle's state, every trial, and checkpoints.
+///
+/// Narrow on purpose so that a PostgreSQL store can sit beside the SQLite one. Every method that
+/// writes commits before it returns: the loop never moves on with uncommitted state.
+public protocol ProjectStore: AnyObject {
+    /// Human-readable location (`./untitled_project`), printed by summaries.
+    var location: String { get }
+
+    /// The stored project, or nil when the store is new.
+    func load() throws -> StoredProject?
+
+    /// Starts a new project (meta + initial oracle state).
+    func create(oracleKind: String, objective: Objective, oracleState: String) throws
+
+    /// A trial starts (new, or re-run with the same id and values): its row says RUNNING, old
+    /// metrics of a re-run are dropped; the oracle state that chose it is saved with it.
+    func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws
+
+    /// Metrics reported at `step` while a trial runs (appended, never rewritten).
+    func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws
+
+    /// A trial run ends: status, score, best step, message, values; `metrics` reported with it
+    /// are written in the same transaction. `endSeq` orders finished trials.
+    func trialEnded(_ trial: Trial, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int,
+                    endSeq: Int?, oracleState: String?) throws
+
+    /// Saves the oracle's state alone.
+    func saveOracleState(_ state: String) throws
+
+    /// Weights blobs per trial and step (for model tuning).
+    func saveCheckpoint(trialId: String, step: Int, data: [UInt8]) throws
+    func loadCheckpoint(trialId: String, step: Int) throws -> [UInt8]?
+
+    /// Releases the database and the project lock.
+    func close()
+}

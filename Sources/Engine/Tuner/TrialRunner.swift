@@ -1,0 +1,38 @@
+/// The user's side of the search loop: `run_trial` and the hooks (Keras Tuner's overridable
+/// `run_trial`, `on_search_begin/end`, `on_trial_begin/end`). The Lua bridge adapts Lua functions
+/// to it; the hooks default to doing nothing.
+///
+/// `runTrial` returns what the user's function returned (`TrialResult`), or throws:
+/// `FailedTrialError` (fail, no retry), `FatalError` (stop the search), `SearchInterrupted`, or any
+/// other error (the trial is INVALID and retried while `max_retries_per_trial` allows).
+public protocol TrialRunner: AnyObject {
+    func runTrial(_ trial: Trial, tuner: Tuner) throws -> TrialResult
+    func onSearchBegin(tuner: Tuner) throws
+    func onSearchEnd(tuner: Tuner) throws
+    func onTrialBegin(_ trial: Trial, tuner: Tuner) throws
+    func onTrialEnd(_ trial: Trial, tuner: Tuner) throws
+}
+
+public extension TrialRunner {
+    func onSearchBegin(tuner: Tuner) throws {}
+    func onSearchEnd(tuner: Tuner) throws {}
+    func onTrialBegin(_ trial: Trial, tuner: Tuner) throws {}
+    func onTrialEnd(_ trial: Trial, tuner: Tuner) throws {}
+}
+
+/// A `TrialRunner` made of closures, for Swift callers and tests.
+public final class ClosureTrialRunner: TrialRunner {
+    public var run: (Trial) throws -> TrialResult
+    public var searchBegin: (() throws -> Void)?
+    public var searchEnd: (() throws -> Void)?
+    public var trialBegin: ((Trial) throws -> Void)?
+    public var trialEnd: ((Trial) throws -> Void)?
+
+    public init(_ run: @escaping (Trial) throws -> TrialResult) { self.run = run }
+
+    public func runTrial(_ trial: Trial, tuner: Tuner) throws -> TrialResult { try run(trial) }
+    public func onSearchBegin(tuner: Tuner) throws { try searchBegin?() }
+    public func onSearchEnd(tuner: Tuner) throws { try searchEnd?() }
+    public func onTrialBegin(_ trial: Trial, tuner: Tuner) throws { try trialBegin?(trial) }
+    public func onTrialEnd(_ trial: Trial, tuner: Tuner) throws { try trialEnd?(trial) }
+}

@@ -1,0 +1,69 @@
+/// Results and summaries, printed as Keras Tuner prints them.
+extension Tuner {
+    /// The best trials' hyperparameters, best first.
+    public func getBestHyperparameters(_ numTrials: Int = 1) -> [HyperParameters] {
+        oracle.getBestTrials(numTrials).map(\.hyperparameters)
+    }
+
+    /// Keras Tuner's `results_summary(num_trials=10)` text.
+    public func resultsSummaryText(_ numTrials: Int = 10) -> String {
+        Tuner.resultsSummary(location: store.location, objective: oracle.objective,
+                             best: oracle.getBestTrials(numTrials), numTrials: numTrials)
+    }
+
+    /// Prints `resultsSummaryText` to the tuner's output (regardless of `verbose`, as Keras Tuner).
+    public func resultsSummary(_ numTrials: Int = 10) {
+        write(resultsSummaryText(numTrials))
+    }
+
+    static func resultsSummary(location: String, objective: Objective, best: [Trial], numTrials: Int) -> String {
+        var out = "Results summary\nResults in \(location)\nShowing \(numTrials) best trials\n\(objective)\n"
+        for trial in best { out += "\n" + trial.summary + "\n" }
+        return out
+    }
+
+    /// Keras Tuner's `search_space_summary()` text (`extended` is accepted and, as there, unused).
+    public func searchSpaceSummaryText(extended: Bool = false) -> String {
+        let space = oracle.getSpace().space
+        var out = "Search space summary\nDefault search space size: \(space.count)\n"
+        for hp in space { out += "\(hp.name) (\(hp.className))\n\(hp.configRepr)\n" }
+        return out
+    }
+
+    public func searchSpaceSummary(extended: Bool = false) {
+        write(searchSpaceSummaryText(extended: extended))
+    }
+
+    /// The oracle's state (Keras Tuner's `get_state`).
+    public func getState() -> JSON { oracle.getState() }
+    public func setState(_ state: JSON) throws {
+        try oracle.setState(state)
+        try store.saveOracleState(oracle.stateText())
+    }
+
+    /// `tunelua summary DIR/PROJECT`: the `results_summary` text of a stored project, read without
+    /// taking the project lock.
+    public static func summary(ofProjectAt path: String, numTrials: Int = 10) throws -> String {
+        let store = try SQLiteStore(readingProjectAt: path)
+        defer { store.close() }
+        let loaded: StoredProject?
+        do {
+            loaded = try store.load()
+        } catch let e as EngineError where e.kind == .projectLocked {
+            throw EngineError(.projectLocked, "summary: the project '\(path)' is in use by a running search; run summary when it finishes")
+        }
+        guard let project = loaded else {
+            throw EngineError(.notFound, "summary: '\(path)' holds no tunelua project yet")
+        }
+        let trials = project.trials.map(\.trial)
+        let completed = trials.filter { $0.status == .completed && $0.score != nil }
+        let maximize = project.objective.direction == .max
+        var best = completed.sorted { a, b in
+            if a.score! != b.score! { return maximize ? a.score! > b.score! : a.score! < b.score! }
+            return a.index < b.index
+        }
+        if best.count < numTrials { best += trials.filter { !($0.status == .completed && $0.score != nil) } }
+        return resultsSummary(location: store.location, objective: project.objective,
+                              best: Array(best.prefix(numTrials)), numTrials: numTrials)
+    }
+}

@@ -1,0 +1,170 @@
+/// The search loop (Keras Tuner's `BaseTuner.search`) over an oracle, a project store and the
+/// user's `TrialRunner`.
+///
+/// Every trial start and end is committed to the store before the loop moves on, so a killed
+/// process loses at most the running trial, which runs again (same id, same values) on resume.
+public final class Tuner {
+    public let oracle: Oracle
+    public let store: ProjectStore
+    public let tunerId: String
+    /// 0 prints nothing; 1 (the default) prints Keras Tuner's progress display.
+    public var verbose: Int {
+        get { display.verbose }
+        set { display.verbose = newValue }
+    }
+    /// Polled between steps; when true, the running trial is left to run again and `search`
+    /// throws `EngineError` of kind `.interrupted`. The Lua bridge sets it to its Ctrl-C flag.
+    public var interruptRequested: () -> Bool = { false }
+    /// Whether this tuner continued a stored project.
+    public let reloaded: Bool
+
+    let display: Display
+    let write: (String) -> Void
+
+    /// Opens (or creates) the project and restores a stored search.
+    ///
+    /// - Parameters:
+    ///   - store: defaults to `SQLiteStore(directory:projectName:overwrite:)`.
+    ///   - output: where printed text goes (default: standard output); `verbose = 0` silences it.
+    public init(oracle: Oracle, directory: String = ".", projectName: String = "untitled_project", overwrite: Bool = false,
+                tunerId: String = "tuner0", store: ProjectStore? = nil, verbose: Int = 1,
+                output: ((String) -> Void)? = nil) throws {
+        let write = output ?? Tuner.standardOutput
+        self.write = write
+        self.display = Display(verbose: verbose, write: write)
+        self.oracle = oracle
+        self.tunerId = tunerId
+        let store = try store ?? SQLiteStore(directory: directory, projectName: projectName, overwrite: overwrite)
+        self.store = store
+        do {
+            if let stored = try store.load() {
+                guard stored.oracleKind == oracle.kind else {
+                    throw EngineError(.incompatibleProject, "Tuner: the project '\(store.location)' was created by a \(stored.oracleKind) search, not \(oracle.kind); pass overwrite=true to start over, or choose another project_name")
+                }
+                // Stored scores were computed for the stored objective; mixing them with another
+                // objective's would make "best" meaningless.
+                guard stored.objective == oracle.objective else {
+                    throw EngineError(.incompatibleProject, "Tuner: the project '\(store.location)' was created with \(stored.objective), not \(oracle.objective); pass overwrite=true to start over, or choose another project_name")
+                }
+                try oracle.setState(stored.oracleState)
+                var trials: [Trial] = []
+                for (trial, values) in stored.trials {
+                    let hps = oracle.hyperparameters.copy()
+                    hps.values = values
+                    trial.hyperparameters = hps
+                    trials.append(trial)
+                }
+                oracle.restore(trials: trials, endOrder: stored.endOrder)
+                reloaded = true
+                display.line("Reloading Tuner from \(store.location)/\(SQLiteStore.databaseName)")
+            } else {
+                try store.create(oracleKind: oracle.kind, objective: oracle.objective, oracleState: oracle.stateText())
+                reloaded = false
+            }
+        } catch {
+            store.close()
+            throw error
+        }
+    }
+
+    deinit { store.close() }
+
+    /// Releases the project (database and lock) before the tuner goes away.
+    public func close() { store.close() }
+
+    public var projectDirectory: String { store.location }
+
+    /// `max_trials` minus the trials so far (nil when unlimited).
+    public var remainingTrials: Int? { oracle.remainingTrials }
+
+    // MARK: - The loop
+
+    /// Runs trials until the oracle stops. `verbose`, when given, sets how much is printed (as
+    /// Keras Tuner's `search(verbose=…)`).
+    ///
+    /// Throws: `FatalError` from user code; `EngineError` of kind `.searchAborted` (consecutive
+    /// failures), `.invalidResult` (run_trial returned something unusable), `.interrupted`
+    /// (Ctrl-C), or a storage error. In every case the project stays resumable.
+    public func search(_ runner: TrialRunner, verbose: Int? = nil) throws {
+        if let verbose { self.verbose = verbose }
+        display.searchBegan()
+        try runner.onSearchBegin(tuner: self)
+        while true {
+            if interruptRequested() {
+                throw EngineError(.interrupted, "search: interrupted before trial \(oracle.orderedTrials.count + 1); the project can be resumed")
+            }
+            let isRetry = !oracle.retryQueue.isEmpty
+            let trial = try oracle.createTrial()
+            if trial.status == .stopped {
+                if let reason = oracle.stopReason { display.line(reason) }
+                break
+            }
+            if trial.status == .idle { break }  // one worker: nothing else can make progress
+            try store.trialStarted(trial, rerun: isRetry, worker: tunerId, oracleState: isRetry ? nil : oracle.stateText())
+            display.trialBegan(trial, oracle: oracle)
+            try runner.onTrialBegin(trial, tuner: self)
+
+            var reported: [(name: String, value: Double, direction: Objective.Direction)] = []
+            var step = 0
+            do {
+                let result = try runner.runTrial(trial, tuner: self)
+                if interruptRequested() { throw SearchInterrupted() }
+                let converted = try result.metricsAndStep(objective: oracle.objective)
+                step = converted.step
+                try oracle.updateTrial(trial.trialId, metrics: converted.metrics, step: step)
+                reported = converted.metrics.map { ($0.0, $0.1, trial.metrics.histories[$0.0]?.direction ?? .min) }
+                trial.status = .completed
+            } catch let error as EngineError where error.kind == .invalidResult {
+                // A programming error: retrying cannot help. Like Keras Tuner's FatalTypeError it
+                // stops the search; the trial stays queued for when the script is fixed.
+                oracle.requeue(trial)
+                throw error
+            } catch let error as FatalError {
+                oracle.requeue(trial)
+                throw error
+            } catch let error as FailedTrialError {
+                trial.status = .failed
+                trial.message = Tuner.describe(error)
+            } catch {
+                if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || interruptRequested() {
+                    oracle.requeue(trial)
+                    display.line("\nSearch interrupted: trial \(trial.trialId) will run again when the search resumes.")
+                    throw EngineError(.interrupted, "search: interrupted during trial \(trial.trialId); it will run again when the search resumes")
+                }
+                trial.status = .invalid
+                trial.message = Tuner.describe(error)
+            }
+
+            let outcome = try oracle.endTrial(trial)
+            try store.trialEnded(trial, metrics: reported, step: step,
+                                 endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
+                                 oracleState: oracle.stateText())
+            if let notice = outcome.retryNotice { display.line(notice) }
+            display.trialEnded(trial, oracle: oracle)
+            try runner.onTrialEnd(trial, tuner: self)
+            if let abort = outcome.abort { throw abort }
+        }
+        try runner.onSearchEnd(tuner: self)
+    }
+
+    /// Reports metrics while a trial runs (for per-epoch reports); committed at once.
+    public func reportIntermediate(_ trial: Trial, metrics: [(String, Double)], step: Int) throws {
+        try oracle.updateTrial(trial.trialId, metrics: metrics, step: step)
+        try store.metricsReported(trialId: trial.trialId,
+                                  metrics: metrics.map { ($0.0, $0.1, trial.metrics.histories[$0.0]?.direction ?? .min) },
+                                  step: step)
+    }
+
+    /// The message stored for a failed run: Keras Tuner stores the formatted traceback.
+    static func describe(_ error: Error) -> String {
+        let message = "\(error)"
+        guard let tb = (error as? TracebackCarrying)?.traceback, !tb.isEmpty else { return message }
+        return tb.hasPrefix(message) ? tb : message + "\n" + tb
+    }
+
+    static func standardOutput(_ text: String) {
+        // Swift's print goes through C stdio's stdout, the stream Lua's print uses, so the two
+        // never reorder.
+        print(text, terminator: "")
+    }
+}
