@@ -224,4 +224,26 @@ struct BayesianOptimizationOracleTests {
         }
         #expect(runs.map(\.score).min()! < 0.01)
     }
+
+    @Test func conditionalHyperparametersAreProposedOnlyWhenActive() throws {
+        let oracle = try BayesianOptimizationOracle(objective: Objective("score", .max), maxTrials: 25,
+                                                    numInitialPoints: 4, seed: 8)
+        let runs = try Self.drive(oracle) { hp in
+            let layers = try hp.choice("layers", values: [.int(1), .int(2)])!.numeric!
+            var score = layers
+            if let u = try hp.int("units_2", minValue: 8, maxValue: 64, step: 8, parentName: "layers", parentValues: [.int(2)]) {
+                score += u.numeric! / 64
+            }
+            return score
+        }
+        // One configuration with a single layer, eight with two: nine in all, each run once.
+        #expect(runs.count == 9)
+        #expect(Set(runs.map(\.values.configurationKey)).count == 9)
+        #expect(oracle.stopReason?.contains("exhausted") == true)
+        for run in runs.dropFirst() {
+            let deep = run.values["layers"] == .int(2)
+            #expect((run.values["units_2"] != nil) == deep)
+        }
+        #expect(runs.map(\.score).max()! == 3)
+    }
 }

@@ -74,6 +74,7 @@ func run(_ method: Method, _ fn: TestFunction, seed: UInt64, trials: Int) -> Out
     if let v = env["BENCH_RESTARTS"], let x = Int(v) { bo.configuration.fitRestarts = x }
     var tpe = TreeParzenProposer()
     if env["BENCH_TPE_MV"] == "0" { tpe.configuration.multivariate = false }
+    if let v = env["BENCH_TPE_CANDIDATES"], let n = Int(v) { tpe.configuration.eiCandidates = n }
     let initial = max(3 * fn.dimensions, 3)
     let design = StartupDesign(dimensions: fn.dimensions, seed: seed)
     let useDesign = env["BENCH_DESIGN"] != "0"
