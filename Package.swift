@@ -16,7 +16,7 @@ let package = Package(
         .executableTarget(
             name: "tunelua",
             dependencies: [
-                "Bridge", "Engine", "CEditLine",
+                "Bridge", "Engine", "NN", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -52,7 +52,12 @@ struct REPLTests {
             close(master)
         }
 
-        func send(_ text: String) { _ = text.withCString { write(master, $0, strlen($0)) } }
+        /// Types `text` as a person would: not within microseconds of the prompt appearing, when
+        /// libedit may still be switching the terminal's mode (and discards what is pending).
+        func send(_ text: String) {
+            usleep(150_000)
+            _ = text.withCString { write(master, $0, strlen($0)) }
+        }
 
         /// Reads until the transcript (since `from`) contains `text`, or fails after `timeout`.
         @discardableResult
@@ -118,7 +123,7 @@ struct REPLTests {
         let session = try Session()
         #expect(session.expect("> "))
         session.send("\u{4}")
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(20)
         while session.process.isRunning && Date() < deadline { usleep(20_000) }
         #expect(!session.process.isRunning)
         #expect(session.process.terminationStatus == 0)
