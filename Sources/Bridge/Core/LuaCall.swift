@@ -4,15 +4,15 @@ import CLua
 /// Reads never raise (raw access only); results are pushed in order.
 public struct LuaCall {
     let L: OpaquePointer
-    /// The state the call runs in (valid for the duration of the call).
-    public unowned(unsafe) let state: LuaState
     private unowned(unsafe) let box: SwiftFunctionBox
 
-    init(L: OpaquePointer, state: LuaState, box: SwiftFunctionBox) {
+    init(L: OpaquePointer, box: SwiftFunctionBox) {
         self.L = L
-        self.state = state
         self.box = box
     }
+
+    /// The state the call runs in (valid for the duration of the call).
+    public var state: LuaState { box.state }
 
     /// The function's name, as error messages show it.
     public var functionName: String { box.name }
@@ -50,8 +50,10 @@ public struct LuaCall {
         state.object(at: Int32(index), on: L) as? T
     }
 
-    /// Pushes one result.
-    public func push(_ value: LuaValue) { state.push(value, on: L) }
+    /// Pushes one result. Scalars go straight to the stack: the hot path of small functions.
+    public func push(_ value: LuaValue) {
+        if !LuaState.pushScalar(value, on: L) { state.push(value, on: L) }
+    }
 
     /// Pushes results and returns their count, for `return call.results(a, b)`.
     public func results(_ values: LuaValue...) -> Int32 {

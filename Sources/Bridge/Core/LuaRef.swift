@@ -9,11 +9,15 @@ public class LuaRef: @unchecked Sendable {
     /// knows not to touch it.
     let lifetime: LuaState.Lifetime
     let ref: Int32
+    /// The state's current-thread cell (see `SwiftFunctionBox.currentThread`: hot paths avoid
+    /// touching the state object).
+    let currentThread: UnsafeMutablePointer<OpaquePointer>
 
     /// Takes the value on top of the stack of `L` (popping it).
     init(state: LuaState, popping L: OpaquePointer) {
         self.state = state
         self.lifetime = state.lifetime
+        self.currentThread = state.currentThread
         self.ref = luaL_ref(L, TL_REGISTRYINDEX)
         lifetime.liveRefs += 1
     }
@@ -68,18 +72,18 @@ public final class LuaFunction: LuaRef {
     /// Calls with one argument and returns the first result, without building arrays: the path
     /// for hot callbacks.
     public func call(one argument: LuaValue) throws(LuaError) -> LuaValue {
-        let L = state.L
+        let L = currentThread.pointee
         let top = lua_gettop(L)
         tl_pushmsghandler(L)
-        push(L)
-        state.push(argument, on: L)
+        lua_rawgeti(L, TL_REGISTRYINDEX, lua_Integer(ref))
+        if !LuaState.pushScalar(argument, on: L) { state.push(argument, on: L) }
         let status = tl_pcall_at(L, 1, 1, top + 1)
         guard status == LUA_OK else {
             let error = state.takeError(L, status: status)
             lua_settop(L, top)
             throw error
         }
-        let result = state.value(at: -1, on: L)
+        let result = LuaState.scalar(at: -1, on: L) ?? state.value(at: -1, on: L)
         lua_settop(L, top)
         return result
     }

@@ -237,6 +237,32 @@ public final class LuaState {
         }
     }
 
+    /// Pushes nil, booleans and numbers without touching any Swift object; false for other kinds.
+    @inline(__always)
+    static func pushScalar(_ value: LuaValue, on L: OpaquePointer) -> Bool {
+        switch value {
+        case .number(let d): lua_pushnumber(L, d)
+        case .integer(let i): lua_pushinteger(L, lua_Integer(i))
+        case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
+        case .nil: lua_pushnil(L)
+        default: return false
+        }
+        return true
+    }
+
+    /// Reads nil, a boolean or a number at `index`; nil for other kinds.
+    @inline(__always)
+    static func scalar(at index: Int32, on L: OpaquePointer) -> LuaValue? {
+        switch lua_type(L, index) {
+        case LUA_TNIL: return .nil
+        case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
+        case LUA_TNUMBER:
+            if tl_isinteger(L, index) != 0 { return .integer(Int64(tl_tointeger(L, index, nil))) }
+            return .number(tl_tonumber(L, index, nil))
+        default: return nil
+        }
+    }
+
     /// Reads the value at `index` of `L`'s stack (without popping it).
     func value(at index: Int32, on L: OpaquePointer) -> LuaValue {
         switch lua_type(L, index) {

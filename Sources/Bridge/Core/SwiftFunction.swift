@@ -9,11 +9,15 @@ final class SwiftFunctionBox {
     let name: String
     let body: LuaFunctionBody
     unowned(unsafe) let state: LuaState
+    /// The state's current-thread cell, kept here so a call swaps it without touching the state
+    /// object (each access to a class reference costs an atomic retain and release).
+    let currentThread: UnsafeMutablePointer<OpaquePointer>
 
     init(name: String, state: LuaState, body: @escaping LuaFunctionBody) {
         self.name = name
         self.state = state
         self.body = body
+        self.currentThread = state.currentThread
         state.liveFunctions += 1
     }
 
@@ -65,16 +69,15 @@ func tuneluaBridgeDispatch(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?)
     }
     // The closure's upvalue keeps the box alive for the whole call: no retain needed.
     return Unmanaged<SwiftFunctionBox>.fromOpaque(box)._withUnsafeGuaranteedRef { function in
-        let state = function.state
-        let thread = state.currentThread
+        let thread = function.currentThread
         let savedThread = thread.pointee
         thread.pointee = L
         defer { thread.pointee = savedThread }
-        var call = LuaCall(L: L, state: state, box: function)
+        var call = LuaCall(L: L, box: function)
         do {
             return try function.body(&call)
         } catch {
-            return raise(error, on: L, state: state)
+            return raise(error, on: L, state: function.state)
         }
     }
 }
