@@ -119,13 +119,8 @@ public final class LuaState {
 
     /// Compiles a chunk without running it.
     public func load(_ code: String, chunkName: String = "=(string)") throws(LuaError) -> LuaFunction {
-        var bytes = Array(code.utf8)
-        let status = bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { base in
-                tl_loadbuffer(L, base, buffer.count, chunkName, nil)
-            }
-        }
-        if bytes.isEmpty { bytes = [] }
+        // withCString's buffer holds every byte of the string (embedded NULs included).
+        let status = code.withCString { tl_loadbuffer(L, $0, code.utf8.count, chunkName, nil) }
         guard status == LUA_OK else { throw takeError(L, status: status) }
         return LuaFunction(state: self, popping: L)
     }
