@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Swift's `squareRoot()` reaches C's `sqrtf`, which may set `errno`; that alone keeps the training
+/// engine's element-wise loops (Adam, RMSprop, normalization) scalar. Without `errno` they vectorize.
+let vectorizedMath: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+
 let package = Package(
     name: "tunelua",
     platforms: [.macOS(.v14)],
@@ -28,7 +32,10 @@ let package = Package(
         /// The tuner: hyperparameters, oracles, trials, the search loop and storage. No Lua.
         .target(name: "Engine", dependencies: ["CSQLite", "CBLAS"]),
         /// The training engine: tensors, layers, losses, optimizers, fit, and data readers. No Lua.
-        .target(name: "NN", dependencies: ["CBLAS", "CZlib"]),
+        .target(name: "NN", dependencies: ["CBLAS", "CZlib", "CFloatControl"], swiftSettings: vectorizedMath),
+
+        /// Flush-to-zero for the training loop (no Swift API reaches the floating-point control word).
+        .target(name: "CFloatControl"),
 
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -44,7 +51,7 @@ let package = Package(
         .executableTarget(name: "bench-oracles", dependencies: ["Engine"], path: "bench/oracles",
                           exclude: ["reference.py"]),
         .executableTarget(name: "bench-nn", dependencies: ["NN", "CBLAS", "CZlib"], path: "bench/nn",
-                          exclude: ["keras_reference.py"]),
+                          exclude: ["keras_reference.py", "run.sh"]),
 
         // MARK: - Tools
 

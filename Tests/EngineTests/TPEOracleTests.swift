@@ -86,6 +86,23 @@ struct TPEOracleTests {
         #expect(a.hyperparameters.values == b.hyperparameters.values)
     }
 
+    /// Optuna floors the good density's bandwidths at range / (1 + its kernels), about range / 8 at
+    /// 60 trials; tunelua floors them by the whole search's observations, so the good density can
+    /// concentrate where the good trials are.
+    @Test func goodDensityNarrowsWithTheWholeSearch() {
+        let good: [[Double?]] = (0..<6).map { [0.5 + Double($0) * 1e-4] }
+        var options = ParzenEstimator.Options()
+        let optunaFloor = ParzenEstimator(observations: good, weights: [Double](repeating: 1, count: 6),
+                                          dimensions: [.continuous], options: options)
+        options.searchObservations = 60
+        let searchFloor = ParzenEstimator(observations: good, weights: [Double](repeating: 1, count: 6),
+                                          dimensions: [.continuous], options: options)
+        // The peak density of a kernel is proportional to 1 / sigma: about 7 times higher here.
+        #expect(searchFloor.logDensity([0.5]) - optunaFloor.logDensity([0.5]) > log(4.0))
+        // Far from the good trials only the prior remains, the same in both.
+        #expect(abs(searchFloor.logDensity([0.05]) - optunaFloor.logDensity([0.05])) < 0.5)
+    }
+
     @Test func optunaGammaAndWeightsMatchTheirDefinitions() {
         #expect(TreeParzenProposer.gamma(10) == 1)
         #expect(TreeParzenProposer.gamma(11) == 2)

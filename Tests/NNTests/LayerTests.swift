@@ -102,13 +102,17 @@ struct LayerTests {
             BatchNormalization(), AveragePooling2D(), LayerNormalization(), GlobalAveragePooling2D(),
             Dropout(rate: 0.2), Dense(units: 10, activation: "softmax", kernelRegularizer: Regularizer(l2: 0.01)),
         ], inputShape: [8, 8, 1])
-        model.compile(optimizer: TestAdam(), loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: [TestAccuracy()])
+        model.compile(optimizer: try Adam(learningRate: 0.002), loss: SparseCategoricalCrossentropy(fromLogits: true),
+                      metrics: [TestAccuracy()])
         try model.fit(x: images, y: y.rows(0..<200), epochs: 2, verbose: 0)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("m-\(UInt32.random(in: 0...UInt32.max)).tlmodel").path
         try model.save(path)
         let loaded = try Sequential.load(path)
         #expect(loaded.summary() == model.summary())
         #expect(loaded.savedCompile?.loss == "sparse_categorical_crossentropy")
+        #expect(loaded.savedCompile?.lossConfig?.config["from_logits"] == .bool(true))
+        #expect(loaded.savedCompile?.optimizerConfig?.className == "Adam")
+        #expect(loaded.savedCompile?.optimizerConfig?.config["learning_rate"] == .number(Double(Float(0.002))))
         #expect(try loaded.predict(images) == model.predict(images))
     }
 

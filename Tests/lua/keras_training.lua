@@ -57,6 +57,10 @@ model:save(dir .. "/m.model")
 local loaded = keras.models.load_model(dir .. "/m.model")
 local again = loaded:predict(xv):totable()
 assert(again[5][3] == before[5][3])
+-- the whole-model file keeps the compile arguments: the loss from logits, the learning rate
+local saved_loss = loaded:evaluate(xv, yv, { verbose = 0, return_dict = true }).loss
+assert(saved_loss == model:evaluate(xv, yv, { verbose = 0, return_dict = true }).loss, "loss config kept")
+assert(math.abs(loaded.optimizer.learning_rate - 0.005) < 1e-9, "learning rate kept: " .. tostring(loaded.optimizer.learning_rate))
 
 -- a small CNN on the digits as 8x8x1 images learns
 keras.utils.set_random_seed(1)

@@ -2,7 +2,7 @@
 // search, tunelua's GP Bayesian optimization and its TPE, with wall time per search and per
 // proposal; prints the ratios issue 6 judges against Keras Tuner's BO and Optuna's TPE.
 //
-//   swift run -c release bench-oracles [--seeds 20] [--trials 60] [--only bo|tpe|random] [--function name]
+//   swift run -c release bench-oracles [--seeds 20] [--first-seed 1] [--trials 60] [--only bo|tpe|random] [--function name]
 //   BENCH_ACQ=ei|lcb  BENCH_WARP=auto|none  BENCH_TPE_MV=0  change the variants for experiments.
 import Engine
 import Foundation
@@ -115,6 +115,7 @@ func median(_ v: [Double]) -> Double {
 }
 
 var seeds = 20
+var firstSeed = 1
 var trials = 60
 var only: Set<Method> = Set(Method.allCases)
 var functionFilter: String?
@@ -122,6 +123,7 @@ var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
     case "--seeds": seeds = Int(arguments.next() ?? "") ?? seeds
+    case "--first-seed": firstSeed = Int(arguments.next() ?? "") ?? firstSeed
     case "--trials": trials = Int(arguments.next() ?? "") ?? trials
     case "--only": only = Set((arguments.next() ?? "").split(separator: ",").compactMap { Method(rawValue: String($0)) })
     case "--function": functionFilter = arguments.next()
@@ -130,14 +132,14 @@ while let a = arguments.next() {
 }
 
 let functions = [branin, hartmann6, rosenbrock4, ackley5].filter { functionFilter == nil || $0.name == functionFilter }
-print("median simple regret at \(trials) trials over \(seeds) seeds (seeds 1…\(seeds))")
+print("median simple regret at \(trials) trials over \(seeds) seeds (seeds \(firstSeed)…\(firstSeed + seeds - 1))")
 print("function      method   regret        KT BO     Optuna    ratio(vs better ref)  search s  proposal ms")
 var ratios: [Method: [Double]] = [:]
 for fn in functions {
     let ref = references[fn.name]!
     for method in Method.allCases where only.contains(method) {
         var outcomes: [Outcome] = []
-        for seed in 1...seeds { outcomes.append(run(method, fn, seed: UInt64(seed), trials: trials)) }
+        for seed in firstSeed..<(firstSeed + seeds) { outcomes.append(run(method, fn, seed: UInt64(seed), trials: trials)) }
         let regret = median(outcomes.map(\.regret))
         let reference: Double
         switch method {

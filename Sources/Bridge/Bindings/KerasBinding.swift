@@ -356,8 +356,8 @@ enum KerasBinding {
             let model = try Sequential.load(path)
             let box = ModelBox(model)
             if let compiled = model.savedCompile {
-                box.optimizer = try optimizerConfig(.string(compiled.optimizer.lowercased()))
-                box.lossSpec = .named(compiled.loss)
+                box.optimizer = try compiled.optimizerConfig ?? optimizerConfig(.string(compiled.optimizer.lowercased()))
+                box.lossSpec = compiled.lossConfig.map { .config($0) } ?? .named(compiled.loss)
                 box.metricNames = compiled.metrics
             }
             return call.results(.object(box, ModelBox.luaClass))

@@ -70,19 +70,10 @@ public final class BayesianOptimizationOracle: Oracle {
                 break
             }
         }
-        if observed.count < effectiveInitialPoints {
-            let design = StartupDesign(dimensions: model.dimensions.count, seed: seed)
-            let values = model.values(model.dimensions.snap(design.point(orderedTrials.count)))
-            if !isDuplicate(values) { return .running(values) }
-            return randomOrStop()
+        return designThenModel(model, scoredTrials: observed.count, designPoints: effectiveInitialPoints) {
+            proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
+                             pending: pending, tried: tried, generator: &rng)
         }
-        guard let x = proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
-                                       pending: pending, tried: tried, generator: &rng) else {
-            return exhausted()
-        }
-        let values = model.values(x)
-        if isDuplicate(values) { return randomOrStop() }
-        return .running(values)
     }
 
     public override func extraState() -> JSON {
@@ -101,26 +92,5 @@ public final class BayesianOptimizationOracle: Oracle {
         } else {
             proposer.state.theta = nil
         }
-    }
-}
-
-extension Oracle {
-    /// A space with nothing to tune has one configuration: run it once, then stop and say why.
-    func onlyFixedValues(_ model: ModelSpace) -> PopulateResponse {
-        let values = model.values([])
-        if isDuplicate(values) {
-            return .stopped(reason: "The search space has only Fixed values, so its single configuration has been run; nothing is left to tune.")
-        }
-        return .running(values)
-    }
-
-    func exhausted() -> PopulateResponse {
-        .stopped(reason: "Search space exhausted: all \(triedCount) distinct configurations have been tried (\(orderedTrials.count) trials ran).")
-    }
-
-    /// The base's random draw (which enumerates a finite space after repeated collisions), or the end.
-    func randomOrStop() -> PopulateResponse {
-        guard let values = randomValues() else { return exhausted() }
-        return .running(values)
     }
 }

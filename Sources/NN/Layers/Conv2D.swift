@@ -24,8 +24,7 @@ public final class Conv2D: Layer {
     private var geometry = WindowGeometry()
     private var columns = Tensor(shape: [0])
     private var columnGradient = Tensor(shape: [0])
-    private var preactivation = Tensor(shape: [0])
-    private var dz = Tensor(shape: [0])
+    private var affine: AffineActivation
 
     public init(filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: String = "valid",
                 dilationRate: [Int] = [1], activation: String? = nil, useBias: Bool = true,
@@ -41,6 +40,7 @@ public final class Conv2D: Layer {
         }
         self.padding = try Padding(name: padding, layer: "Conv2D")
         self.activation = try ActivationFunction(name: activation, layer: "Conv2D")
+        affine = AffineActivation(activation: self.activation)
         self.useBias = useBias
         self.kernelInitializer = kernelInitializer
         self.biasInitializer = biasInitializer
@@ -111,69 +111,17 @@ public final class Conv2D: Layer {
 
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
         im2col(input)
-        let rows = columns.rows, patch = patchSize, filters = self.filters
         output.resize(to: [input.rows] + outputShape)
-        let k = kernel!
-        output.scalars.withUnsafeMutableBufferPointer { y in
-            if let bias {
-                bias.value.scalars.withUnsafeBufferPointer { b in
-                    for r in 0..<rows { (y.baseAddress! + r * filters).update(from: b.baseAddress!, count: filters) }
-                }
-            }
-            columns.scalars.withUnsafeBufferPointer { col in
-                k.value.scalars.withUnsafeBufferPointer { w in
-                    BLAS.gemm(m: rows, n: filters, k: patch, a: col.baseAddress!, lda: patch,
-                              b: w.baseAddress!, ldb: filters, beta: useBias ? 1 : 0, c: y.baseAddress!, ldc: filters)
-                }
-            }
-        }
-        if activation.needsPreactivation { copyScalars(output, into: &preactivation, shape: output.shape) }
-        output.scalars.withUnsafeMutableBufferPointer { activation.apply($0, rowSize: filters) }
+        affine.forward(columns, rows: columns.rows, kernel: kernel!, bias: bias, into: &output)
     }
 
     public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
                          inputGradient: inout Tensor, computeInputGradient: Bool) {
-        let rows = columns.rows, patch = patchSize, filters = self.filters
-        let k = kernel!
-        if activation != .linear {
-            dz.resize(to: output.shape)
-            output.scalars.withUnsafeBufferPointer { y in
-                outputGradient.scalars.withUnsafeBufferPointer { dy in
-                    preactivation.scalars.withUnsafeBufferPointer { z in
-                        dz.scalars.withUnsafeMutableBufferPointer { d in
-                            activation.gradient(output: y, preactivation: activation.needsPreactivation ? z : nil,
-                                                outputGradient: dy, into: d, rowSize: filters)
-                        }
-                    }
-                }
-            }
-        }
-        let g = activation == .linear ? outputGradient : dz
-        g.scalars.withUnsafeBufferPointer { d in
-            columns.scalars.withUnsafeBufferPointer { col in
-                k.gradient.scalars.withUnsafeMutableBufferPointer { dw in
-                    BLAS.gemm(transA: true, m: patch, n: filters, k: rows, a: col.baseAddress!, lda: patch,
-                              b: d.baseAddress!, ldb: filters, c: dw.baseAddress!, ldc: filters)
-                }
-            }
-            if let bias {
-                bias.gradient.scalars.withUnsafeMutableBufferPointer { db in
-                    for j in 0..<filters { db[j] = 0 }
-                    for r in 0..<rows {
-                        let row = d.baseAddress! + r * filters
-                        for j in 0..<filters { db[j] += row[j] }
-                    }
-                }
-            }
-            guard computeInputGradient else { return }
-            columnGradient.resize(to: [rows, patch])
-            k.value.scalars.withUnsafeBufferPointer { w in
-                columnGradient.scalars.withUnsafeMutableBufferPointer { dcol in
-                    BLAS.gemm(transB: true, m: rows, n: patch, k: filters, a: d.baseAddress!, lda: filters,
-                              b: w.baseAddress!, ldb: filters, c: dcol.baseAddress!, ldc: patch)
-                }
-            }
-        }
+        let patch = patchSize
+        if computeInputGradient { columnGradient.resize(to: [columns.rows, patch]) }
+        affine.backward(columns, rows: columns.rows, output: output, outputGradient: outputGradient,
+                        kernel: kernel!, bias: bias, computeInputGradient: computeInputGradient,
+                        inputGradient: &columnGradient)
         guard computeInputGradient else { return }
         // col2im: every column entry flows back to the input pixel it was copied from.
         inputGradient.resize(to: input.shape)

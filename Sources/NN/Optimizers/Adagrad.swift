@@ -31,14 +31,7 @@ public final class Adagrad: RestorableOptimizer {
         let lr = learningRate.value(atStep: engine.iterations)
         let epsilon = self.epsilon
         engine.step(parameters, learningRate: lr) { w, g, s, n in
-            let end = laneEnd(n)
-            for i in stride(from: 0, to: end, by: Lanes.scalarCount) {
-                let gi = g.lanes(i)
-                let si = s.lanes(i) + gi * gi
-                s.store(si, i)
-                w.store(w.lanes(i) - lr * gi / (si + epsilon).squareRoot(), i)
-            }
-            for i in end..<n {
+            for i in 0..<n {
                 s[i] += g[i] * g[i]
                 w[i] -= lr * g[i] / (s[i] + epsilon).squareRoot()
             }

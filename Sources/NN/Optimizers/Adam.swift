@@ -58,16 +58,7 @@ public final class Adam: RestorableOptimizer {
                     w[i] -= m[i] * alpha / (vHat[i].squareRoot() + epsilon)
                 }
             } else {
-                let end = laneEnd(n)
-                for i in stride(from: 0, to: end, by: Lanes.scalarCount) {
-                    let gi = g.lanes(i)
-                    let mi = m.lanes(i) + (gi - m.lanes(i)) * oneMinusBeta1
-                    let vi = v.lanes(i) + (gi * gi - v.lanes(i)) * oneMinusBeta2
-                    m.store(mi, i)
-                    v.store(vi, i)
-                    w.store(w.lanes(i) - mi * alpha / (vi.squareRoot() + epsilon), i)
-                }
-                for i in end..<n {
+                for i in 0..<n {
                     m[i] += (g[i] - m[i]) * oneMinusBeta1
                     v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2
                     w[i] -= m[i] * alpha / (v[i].squareRoot() + epsilon)

@@ -41,17 +41,14 @@ public final class RMSprop: RestorableOptimizer {
             let velocity = s
             let moment = momentum > 0 ? s + n : nil
             let average = centered ? s + (momentum > 0 ? 2 : 1) * n : nil
-            var start = 0
             if moment == nil && average == nil {
-                start = laneEnd(n)
-                for i in stride(from: 0, to: start, by: Lanes.scalarCount) {
-                    let gi = g.lanes(i)
-                    let vi = rho * velocity.lanes(i) + oneMinusRho * gi * gi
-                    velocity.store(vi, i)
-                    w.store(w.lanes(i) - lr * gi / (vi + epsilon).squareRoot(), i)
+                for i in 0..<n {
+                    velocity[i] = rho * velocity[i] + oneMinusRho * g[i] * g[i]
+                    w[i] -= lr * g[i] / (velocity[i] + epsilon).squareRoot()
                 }
+                return
             }
-            for i in start..<n {
+            for i in 0..<n {
                 velocity[i] = rho * velocity[i] + oneMinusRho * g[i] * g[i]
                 var denominator = velocity[i] + epsilon
                 if let average {

@@ -9,12 +9,15 @@ import Foundation
 ///            u32      JSON length J, then J bytes of UTF-8 JSON:
 ///                       {"class_name": "Sequential", "name": …, "input_shape": [...] | null,
 ///                        "layers": [{"class_name": "Dense", "config": {…Keras argument names…}}, …],
-///                        "compile": {"optimizer": "Adam", "loss": "…", "metrics": ["accuracy"]} | null}
+///                        "compile": {"optimizer": "Adam", "loss": "…", "metrics": ["accuracy"],
+///                                    "optimizer_config": {…} | absent, "loss_config": {…} | absent} | null}
 ///            …        the weights, exactly as a `WeightsFile` (with its own checksum)
 /// end        u32      CRC-32 of every byte before it
 /// ```
-/// The compile entry records names only; the caller (the Lua binding) recreates the optimizer,
-/// loss and metrics from them and compiles the loaded model.
+/// The compile entry records the optimizer's and the loss's class names and, when they have them,
+/// their whole Keras configs (learning rate, `from_logits`, …); files written before the configs
+/// were added have the names only. The caller (the Lua binding) recreates the optimizer, loss and
+/// metrics from it and compiles the loaded model.
 public struct ModelConfig: Codable, Equatable, Sendable {
     public struct LayerEntry: Codable, Equatable, Sendable {
         public var className: String
@@ -25,6 +28,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         public var optimizer: String
         public var loss: String
         public var metrics: [String]
+        public var optimizerConfig: ObjectConfig?
+        public var lossConfig: ObjectConfig?
+        enum CodingKeys: String, CodingKey {
+            case optimizer, loss, metrics, optimizerConfig = "optimizer_config", lossConfig = "loss_config"
+        }
     }
     public var className = "Sequential"
     public var name: String
@@ -46,7 +54,12 @@ extension Sequential {
     public var modelConfig: ModelConfig {
         ModelConfig(name: name, inputShape: inputShape,
                     layers: layers.map { .init(className: $0.className, config: $0.config) },
-                    compile: optimizer.flatMap { o in loss.map { l in .init(optimizer: o.name, loss: l.name, metrics: metrics.map(\.name)) } })
+                    compile: optimizer.flatMap { o in
+                        loss.map { l in
+                            .init(optimizer: o.name, loss: l.name, metrics: metrics.map(\.name),
+                                  optimizerConfig: Optimizers.config(of: o), lossConfig: Losses.config(of: l))
+                        }
+                    })
     }
 
     /// Writes architecture and weights to one file (format on `ModelConfig`); overwrites `path`.

@@ -49,8 +49,10 @@ extension Sequential {
 
     /// Runs the layers on `activations[0]`; returns the output slot.
     func forwardPass(training: Bool) -> TensorSlot {
-        for (i, layer) in layers.enumerated() {
-            layer.forward(activations[i].tensor, into: &activations[i + 1].tensor, training: training)
+        withSubnormalsFlushed {
+            for (i, layer) in layers.enumerated() {
+                layer.forward(activations[i].tensor, into: &activations[i + 1].tensor, training: training)
+            }
         }
         return activations[layers.count]
     }
@@ -61,17 +63,19 @@ extension Sequential {
 
     /// One optimizer step on the batch already in `activations[0]` / `targetBatch`; returns the loss.
     private func trainStep(optimizer: any Optimizer, loss: any Loss, trainable: [Parameter], firstTrainable: Int) -> Float {
-        let out = forwardPass(training: true)
-        var value = loss.loss(prediction: out.tensor, target: targetBatch, gradient: &gradients[layers.count].tensor)
-        for i in stride(from: layers.count - 1, through: 0, by: -1) {
-            layers[i].backward(input: activations[i].tensor, output: activations[i + 1].tensor,
-                               outputGradient: gradients[i + 1].tensor, inputGradient: &gradients[i].tensor,
-                               computeInputGradient: i > firstTrainable)
+        withSubnormalsFlushed {
+            let out = forwardPass(training: true)
+            var value = loss.loss(prediction: out.tensor, target: targetBatch, gradient: &gradients[layers.count].tensor)
+            for i in stride(from: layers.count - 1, through: 0, by: -1) {
+                layers[i].backward(input: activations[i].tensor, output: activations[i + 1].tensor,
+                                   outputGradient: gradients[i + 1].tensor, inputGradient: &gradients[i].tensor,
+                                   computeInputGradient: i > firstTrainable)
+            }
+            value += regularization(addGradients: true)
+            optimizer.apply(to: trainable)
+            for m in metrics { m.update(prediction: out.tensor, target: targetBatch) }
+            return value
         }
-        value += regularization(addGradients: true)
-        optimizer.apply(to: trainable)
-        for m in metrics { m.update(prediction: out.tensor, target: targetBatch) }
-        return value
     }
 
     /// Keras's `fit`. Validation data come from `validationData`, or else from the last

@@ -67,7 +67,7 @@ public struct TreeParzenProposer: Sendable {
         var candidates: [[Double]] = []
         var score: [Double] = []
         if configuration.multivariate {
-            let l = estimator(below, dimensions)
+            let l = estimator(below, dimensions, searchObservations: n)
             let g = estimator(above, dimensions)
             for _ in 0..<configuration.eiCandidates {
                 let x = l.sample(&generator)
@@ -81,7 +81,7 @@ public struct TreeParzenProposer: Sendable {
             for j in 0..<d {
                 let bj = below.compactMap { $0[j] }.map { [Optional($0)] }
                 let aj = above.compactMap { $0[j] }.map { [Optional($0)] }
-                let l = estimator(bj, [dimensions[j]])
+                let l = estimator(bj, [dimensions[j]], searchObservations: n)
                 let g = estimator(aj, [dimensions[j]])
                 var best = -Double.infinity
                 var bestValue = 0.0
@@ -102,8 +102,10 @@ public struct TreeParzenProposer: Sendable {
         return randomUntried(dimensions: dimensions, tried: tried, generator: &generator)
     }
 
-    private func estimator(_ observations: [[Double?]], _ dimensions: [EncodedDimension]) -> ParzenEstimator {
+    private func estimator(_ observations: [[Double?]], _ dimensions: [EncodedDimension],
+                           searchObservations: Int? = nil) -> ParzenEstimator {
         var options = ParzenEstimator.Options()
+        options.searchObservations = searchObservations
         options.priorWeight = configuration.priorWeight
         options.considerMagicClip = configuration.considerMagicClip
         options.considerEndpoints = configuration.considerEndpoints
