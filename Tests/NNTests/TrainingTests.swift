@@ -19,6 +19,30 @@ struct TrainingTests {
         #expect(history.history["loss"]!.last! < history.history["loss"]!.first!)
     }
 
+    /// Training steps flush subnormal floats to zero (Adam's decaying moments would otherwise slow
+    /// every step about tenfold), and `fit` leaves the thread's floating-point mode as it was.
+    @Test func trainingFlushesSubnormalsOnlyWhileItRuns() throws {
+        final class Probe: Optimizer {
+            var name: String { "Probe" }
+            var learningRate = LearningRate.constant(0)
+            var iterations = 0
+            var flushedInEveryStep = true
+            /// Read at run time so the compiler cannot fold the product.
+            var half: Float = 0.5
+            func apply(to parameters: [Parameter]) {
+                flushedInEveryStep = flushedInEveryStep && Float.leastNormalMagnitude * half == 0
+                iterations += 1
+            }
+        }
+        let probe = Probe()
+        let model = try Sequential(layers: [Dense(units: 1, inputShape: [2])])
+        model.compile(optimizer: probe, loss: TestMSE())
+        try model.fit(x: Tensor(shape: [4, 2]), y: Tensor(shape: [4, 1]), batchSize: 2, epochs: 2, verbose: 0)
+        #expect(probe.iterations == 4)
+        #expect(probe.flushedInEveryStep)
+        #expect(Float.leastNormalMagnitude * probe.half > 0, "the caller's subnormals are back after fit")
+    }
+
     @Test func sameSeedGivesBitIdenticalTraining() throws {
         let (x, y) = try loadDigits()
         func run() throws -> ([Double], [Tensor]) {
