@@ -2,7 +2,9 @@ import Engine
 import NN
 
 /// Keras Tuner's `Tuner.run_trial` for a hypermodel: build the model from the trial's
-/// hyperparameters, fit it with the search's arguments plus the tuner's callbacks (the tuner's
+/// hyperparameters (a Hyperband trial that continues another starts from that trial's best weights
+/// and trains from `tuner/initial_epoch` to `tuner/epochs`, as Keras Tuner's `Hyperband` does),
+/// fit it with the search's arguments plus the tuner's callbacks (the tuner's
 /// epoch and batch hooks, and a checkpoint of the best epoch's weights, kept in the project
 /// database), once per execution; the History objects go back to the oracle, which scores each by
 /// its best epoch and averages executions.
@@ -55,6 +57,7 @@ enum HypermodelTuning {
 
         return function(tuner, trial, ...)
           local hp = trial.hyperparameters
+          local values = hp.values
           local positional, n, options = split(...)
           local histories = {}
           for execution = 1, tuner.executions_per_trial do
@@ -62,8 +65,15 @@ enum HypermodelTuning {
             if model == nil then
               error("build(hp) returned nil: it must return a compiled keras model", 0)
             end
+            -- Hyperband's later rounds continue an earlier trial from its best weights.
+            if values["tuner/trial_id"] ~= nil then
+              tuner:__load_checkpoint(tuner.oracle:get_trial(values["tuner/trial_id"]), model)
+            end
             local opts = {}
             for k, v in pairs(options) do opts[k] = v end
+            if values["tuner/epochs"] ~= nil then
+              opts.epochs, opts.initial_epoch = values["tuner/epochs"], values["tuner/initial_epoch"]
+            end
             local callbacks = {}
             for i, cb in ipairs(options.callbacks or {}) do callbacks[i] = cb end
             callbacks[#callbacks + 1] = tuner_callback(tuner, trial)

@@ -85,6 +85,11 @@ enum TrialBinding {
         c.method("get_space") { call in
             call.results(.object(try this(call).getSpace(), HyperParametersBinding.luaClass))
         }
+        c.method("update_space") { call in
+            guard let hp = call.object(at: 2, as: HyperParameters.self) else { throw call.typeError(1, expected: "HyperParameters") }
+            try this(call).updateSpace(hp)
+            return 0
+        }
         c.method("get_state") { call in call.results(LuaValue(try this(call).getState())) }
         c.getter("trials") { (o: Oracle) in .dictionary(o.orderedTrials.map { ($0.trialId, .object($0, trialClass)) }) }
         c.getter("objective") { (o: Oracle) in .object(ObjectiveBox(o.objective), ObjectiveBox.luaClass) }

@@ -115,6 +115,17 @@ enum TunerBinding {
                           tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
                           maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)
         },
+        OracleFactory(tunerName: "Hyperband",
+                      parameters: [.init("max_epochs", .integer), .init("factor", .integer),
+                                   .init("hyperband_iterations", .integer)],
+                      defaultMaxTrials: nil) { args, base in
+            try HyperbandOracle(objective: base.objective, maxEpochs: args.integer("max_epochs", default: 100),
+                                factor: args.integer("factor", default: 3),
+                                hyperbandIterations: args.integer("hyperband_iterations", default: 1), seed: base.seed,
+                                hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
+                                tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
+                                maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials, maxTrials: base.maxTrials)
+        },
         OracleFactory(tunerName: "GridSearch", parameters: [], defaultMaxTrials: nil) { _, base in
             try GridSearchOracle(objective: base.objective, maxTrials: base.maxTrials, hyperparameters: base.hyperparameters,
                                  allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries, seed: base.seed,
@@ -157,13 +168,6 @@ enum TunerBinding {
             }
         }
         module["oracles"] = .table(oracles)
-        // Named in LUA_API.md's tutorial but not built yet: say so instead of "attempt to call a nil value".
-        for name in ["Hyperband", "HyperbandOracle"] {
-            let body: LuaFunctionBody = { _ in
-                throw LuaCallError("\(name) is not available in this version of tunelua; use kt.BayesianOptimization, kt.TPE, kt.RandomSearch or kt.GridSearch")
-            }
-            if name == "Hyperband" { module[name] = state.function(name: name, body) } else { oracles[name] = state.function(name: name, body) }
-        }
     }
 
     // MARK: - HyperModel
@@ -207,6 +211,10 @@ enum TunerBinding {
             var verbose: Int?
             if let options = arguments.last?.tableValue, let v = options["verbose"].integerValue {
                 verbose = Int(v)
+            }
+            if h.tuner.oracle.hyperparameters.space.isEmpty && !h.hypermodel.isNil {
+                _ = try call.state.load("return require('tunelua').Tuner.__populate_initial_space", chunkName: "=tunelua")
+                    .call([]).first?.functionValue?.call([call.value(at: 1)])
             }
             let runner = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), arguments: arguments)
             h.tuner.interruptRequested = { Interrupt.isRequested }
@@ -268,6 +276,13 @@ enum TunerBinding {
               return keras.__tune_hypermodel(self, trial, ...)
             end
             Tuner.__tostring = function(self) return "<" .. getmetatable(self).__name .. ">" end
+            --- Keras Tuner's _populate_initial_space: one build before the first trial, so that
+            --- trial already draws every hyperparameter. A build that fails here is left for the
+            --- first trial to report as its failure.
+            function Tuner.__populate_initial_space(self)
+              local hp = self.oracle:get_space()
+              if pcall(self.hypermodel.build, self.hypermodel, hp) then self.oracle:update_space(hp) end
+            end
             --- The hooks this instance overrides (the base class's do nothing).
             function Tuner.__overridden_hooks(self)
               local names = {}
