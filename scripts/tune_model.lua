@@ -30,10 +30,10 @@ local function model_builder(hp)
   return model
 end
 
-local tuner = kt.BayesianOptimization{ model_builder, objective = "val_accuracy", max_trials = 8, seed = 1,
-                                       directory = "runs", project_name = "intro_to_kt", overwrite = true }
-local stop_early = keras.callbacks.EarlyStopping{ monitor = "val_loss", patience = 3 }
-tuner:search(x_train, y_train, { epochs = fashion and 5 or 20, validation_split = 0.2, callbacks = { stop_early }, verbose = 0 })
+local tuner = kt.Hyperband{ model_builder, objective = "val_accuracy", max_epochs = 10, factor = 3, seed = 1,
+                            directory = "runs", project_name = "intro_to_kt", overwrite = true }
+local stop_early = keras.callbacks.EarlyStopping{ monitor = "val_loss", patience = 5 }
+tuner:search(x_train, y_train, { epochs = 50, validation_split = 0.2, callbacks = { stop_early }, verbose = 0 })
 
 local best_hps = tuner:get_best_hyperparameters(1)[1]
 print(string.format("best units: %d, best learning rate: %g", best_hps:get("units"), best_hps:get("learning_rate")))

@@ -22,6 +22,17 @@ struct BayesianOptimizationOracleTests {
         return runs
     }
 
+    /// Loads `original`'s state and trials into `resumed` as the tuner does on resume (the state
+    /// through its JSON text, the trials as copies).
+    static func resume(_ resumed: Oracle, from original: Oracle) throws {
+        try resumed.setState(try JSON.parse(original.getState().encoded))
+        resumed.restore(trials: original.orderedTrials.map { t in
+            let c = Trial(trialId: t.trialId, index: t.index, hyperparameters: t.hyperparameters.copy(), status: t.status)
+            c.score = t.score
+            return c
+        }, endOrder: original.endOrder)
+    }
+
     /// Completed trials with the given values and scores, as if loaded from a project.
     static func seeded(_ space: HyperParameters, _ rows: [([(String, HPValue)], Double)]) -> [Trial] {
         rows.enumerated().map { i, row in
@@ -194,16 +205,8 @@ struct BayesianOptimizationOracleTests {
         }
         let original = try make()
         try Self.drive(original, limit: 9, objective)
-        // Persist as the tuner does (state JSON text, trials), then reload into a fresh oracle.
-        let stateText = original.getState().encoded
         let resumed = try make()
-        try resumed.setState(try JSON.parse(stateText))
-        let copies = original.orderedTrials.map { t -> Trial in
-            let c = Trial(trialId: t.trialId, index: t.index, hyperparameters: t.hyperparameters.copy(), status: t.status)
-            c.score = t.score
-            return c
-        }
-        resumed.restore(trials: copies, endOrder: original.endOrder)
+        try Self.resume(resumed, from: original)
         for _ in 0..<3 {
             let a = try original.createTrial(), b = try resumed.createTrial()
             #expect(a.hyperparameters.values == b.hyperparameters.values)

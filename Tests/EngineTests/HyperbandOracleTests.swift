@@ -87,12 +87,7 @@ struct HyperbandOracleTests {
         let original = try HyperbandOracle(objective: Objective("score", .max), maxEpochs: 9, seed: 8, hyperparameters: Self.space())
         try Helpers.drive(original, limit: 11, objective)
         let resumed = try HyperbandOracle(objective: Objective("score", .max), maxEpochs: 9, seed: 8, hyperparameters: Self.space())
-        try resumed.setState(try JSON.parse(original.getState().encoded))
-        resumed.restore(trials: original.orderedTrials.map { t in
-            let c = Trial(trialId: t.trialId, index: t.index, hyperparameters: t.hyperparameters.copy(), status: t.status)
-            c.score = t.score
-            return c
-        }, endOrder: original.endOrder)
+        try Helpers.resume(resumed, from: original)
         for _ in 0..<6 {
             let a = try original.createTrial(), b = try resumed.createTrial()
             #expect(a.hyperparameters.values == b.hyperparameters.values)

@@ -76,12 +76,7 @@ struct TPEOracleTests {
         let original = try TPEOracle(maxTrials: 40, nStartupTrials: 5, seed: 21)
         try Helpers.drive(original, limit: 14, objective)
         let resumed = try TPEOracle(maxTrials: 40, nStartupTrials: 5, seed: 21)
-        try resumed.setState(try JSON.parse(original.getState().encoded))
-        resumed.restore(trials: original.orderedTrials.map { t in
-            let c = Trial(trialId: t.trialId, index: t.index, hyperparameters: t.hyperparameters.copy(), status: t.status)
-            c.score = t.score
-            return c
-        }, endOrder: original.endOrder)
+        try Helpers.resume(resumed, from: original)
         let a = try original.createTrial(), b = try resumed.createTrial()
         #expect(a.hyperparameters.values == b.hyperparameters.values)
     }
