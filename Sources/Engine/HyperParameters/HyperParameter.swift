@@ -289,7 +289,10 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
 
     /// Maps a value to the centre of its cumulative-probability bucket, exactly as Keras Tuner does.
     public func valueToProb(_ value: HPValue) throws -> Double {
-        let wrongKind = EngineError.invalid("value_to_prob: \(className)(name='\(name)') cannot take the value \(value.pythonRepr)")
+        // Built only when thrown: formatting the value costs more than the whole encoding.
+        var wrongKind: EngineError {
+            EngineError.invalid("value_to_prob: \(className)(name='\(name)') cannot take the value \(value.pythonRepr)")
+        }
         switch kind {
         case let .float(min, max, step, sampling, _):
             guard let v = value.numeric else { throw wrongKind }

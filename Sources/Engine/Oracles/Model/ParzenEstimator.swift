@@ -28,6 +28,12 @@ struct ParzenEstimator {
     /// kernels × (categorical) count, per dimension; empty for numeric dimensions.
     private let categoricalWeights: [[[Double]]]
     private let logWeights: [Double]
+    /// Per kernel and numeric dimension (index `k * dimensions + j`): the kernel's centre (0.5
+    /// where the value is nil), and the terms of its log density that do not depend on the point,
+    /// `−log σ − ½ log 2π − log Z` for a continuous dimension and `−log Z` for an ordinal one,
+    /// Z being the normal's mass on [0, 1]. Computed once, they keep `logDensity` free of `erfc`.
+    private let centers: [Double]
+    private let logNormalizers: [Double]
 
     init(observations: [[Double?]], weights rawWeights: [Double], dimensions: [EncodedDimension], options: Options) {
         self.dimensions = dimensions
@@ -84,6 +90,22 @@ struct ParzenEstimator {
         }
         sigmas = sig
         categoricalWeights = cats
+        let d = dimensions.count
+        var centers = [Double](repeating: 0.5, count: kernels * d)
+        var logNormalizers = [Double](repeating: 0, count: kernels * d)
+        for k in 0..<kernels {
+            for (j, dim) in dimensions.enumerated() {
+                let mu = mus[k][j] ?? 0.5, sigma = sig[k][j]
+                centers[k * d + j] = mu
+                switch dim {
+                case .categorical: break
+                case .continuous: logNormalizers[k * d + j] = -log(sigma) - 0.5 * log(2 * Double.pi) - Self.logMass(mu, sigma, 0, 1)
+                case .ordinal: logNormalizers[k * d + j] = -Self.logMass(mu, sigma, 0, 1)
+                }
+            }
+        }
+        self.centers = centers
+        self.logNormalizers = logNormalizers
     }
 
     /// One draw: a kernel by weight, then each dimension from that kernel's factor.
@@ -113,24 +135,22 @@ struct ParzenEstimator {
 
     /// log density (log mass for discrete dimensions) of `x`.
     func logDensity(_ x: [Double]) -> Double {
+        let d = dimensions.count
         var terms = [Double](repeating: 0, count: logWeights.count)
         for k in 0..<logWeights.count {
             var s = logWeights[k]
             for (j, dim) in dimensions.enumerated() {
+                let mu = centers[k * d + j], sigma = sigmas[k][j]
                 switch dim {
                 case .categorical:
                     s += log(max(categoricalWeights[j][k][dim.index(of: x[j])], 1e-300))
                 case .continuous:
-                    let mu = mus[k][j] ?? 0.5
-                    let sigma = mus[k][j] == nil ? 1.0 : sigmas[k][j]
                     let z = (x[j] - mu) / sigma
-                    s += -0.5 * z * z - log(sigma) - 0.5 * log(2 * Double.pi) - Self.logMass(mu, sigma, 0, 1)
+                    s += -0.5 * z * z + logNormalizers[k * d + j]
                 case .ordinal:
-                    let mu = mus[k][j] ?? 0.5
-                    let sigma = mus[k][j] == nil ? 1.0 : sigmas[k][j]
                     let i = dim.index(of: x[j])
                     let n = Double(dim.count!)
-                    s += Self.logMass(mu, sigma, Double(i) / n, Double(i + 1) / n) - Self.logMass(mu, sigma, 0, 1)
+                    s += Self.logMass(mu, sigma, Double(i) / n, Double(i + 1) / n) + logNormalizers[k * d + j]
                 }
             }
             terms[k] = s
