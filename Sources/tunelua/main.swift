@@ -1,13 +1,12 @@
 import Foundation
 import NN
 
-// Before anything runs: on virtual CPUs Debian's OpenBLAS may pick its slowest kernels; this
-// restarts the process once with the right OPENBLAS_CORETYPE (no effect elsewhere).
-BLAS.reexecWithSupportedCoreTypeIfNeeded()
-// One BLAS thread unless the user says otherwise: on this project's 2-core machines one thread
-// trained the tutorial's model 2-3x faster than two (bench-nn --threads 1 vs 2), because
-// OpenBLAS's threads spin-wait for a core that another process holds.
-if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { BLAS.setThreads(1) }
+// Before anything runs, OpenBLAS is configured by re-running the process once when needed: on
+// virtual CPUs Debian's OpenBLAS may pick its slowest kernels, and one BLAS thread is the default
+// unless OPENBLAS_NUM_THREADS says otherwise (on this project's 2-core machines one thread trained
+// the tutorial's model 2-3x faster than two under load, and it keeps seeded training bit-identical
+// whatever the machine's load).
+BLAS.configureAtStartup(threads: 1)
 
 let (options, script) = TuneluaCommand.split(Array(CommandLine.arguments.dropFirst()))
 do {

@@ -46,6 +46,16 @@ struct CommandLineTests {
         #expect(try Tunelua.run(["--help"]).stdout.contains("USAGE"))
     }
 
+    /// tunelua sets up its OpenBLAS (one thread, the CPU's kernels) by re-running itself with the
+    /// environment set, then removes what it set: programs a script starts see the user's own.
+    @Test func openBLASSetupDoesNotLeakIntoTheScriptsEnvironment() throws {
+        let probe = "print(os.getenv('OPENBLAS_NUM_THREADS'), os.getenv('TUNELUA_OPENBLAS_SET'))"
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+            #expect(try Tunelua.run(["-e", probe]).stdout == "nil\tnil\n")
+        }
+        #expect(try Tunelua.run(["-e", probe], environment: ["OPENBLAS_NUM_THREADS": "2"]).stdout == "2\tnil\n")
+    }
+
     @Test func requireTuneluaWorksInScripts() throws {
         let result = try Tunelua.run(["-e", "local kt = require 'tunelua' print(type(kt.version))"])
         #expect(result.stdout == "string\n")

@@ -8,11 +8,10 @@ import CZlib
 import Foundation
 import NN
 
-BLAS.reexecWithSupportedCoreTypeIfNeeded()
 let arguments = CommandLine.arguments
-if let i = arguments.firstIndex(of: "--threads"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) {
-    BLAS.setThreads(n)
-}
+BLAS.configureAtStartup(threads: arguments.firstIndex(of: "--threads").flatMap {
+    $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil
+})
 print("OpenBLAS threads: \(BLAS.threads), kernels: \(BLAS.coreName)")
 
 // MARK: - sgemm peak

@@ -12,6 +12,7 @@ public final class BayesianOptimizationOracle: Oracle {
     public let beta: Double
     public let acquisition: Acquisition
     private var proposer: GaussianProcessProposer
+    private let encodings = TrialEncodings()
 
     /// Keras Tuner's arguments and defaults (`max_trials=10`, `alpha=1e-4`, `beta=2.6`), plus the
     /// acquisition (`"lcb"`, Keras Tuner's, or `"ei"`).
@@ -59,7 +60,7 @@ public final class BayesianOptimizationOracle: Oracle {
         var pending: [[Double]] = []
         var tried = Set<[Double]>()
         for trial in orderedTrials where trial.trialId != trialId {
-            let x = model.vector(trial.hyperparameters)
+            let x = encodings.encoding(of: trial, in: model, of: hyperparameters).full
             tried.insert(x)
             switch trial.status {
             case .completed:

@@ -16,6 +16,7 @@ public final class TPEOracle: Oracle {
     public let considerEndpoints: Bool
     public let multivariate: Bool
     private let proposer: TreeParzenProposer
+    private let encodings = TrialEncodings()
 
     /// Optuna's defaults: `n_startup_trials=10`, `n_ei_candidates=24`, `prior_weight=1.0`,
     /// `consider_magic_clip=true`, `consider_endpoints=false`, joint (multivariate) sampling as in
@@ -61,15 +62,16 @@ public final class TPEOracle: Oracle {
         var pending: [[Double?]] = []
         var tried = Set<[Double]>()
         for trial in orderedTrials where trial.trialId != trialId {
-            tried.insert(model.vector(trial.hyperparameters))
+            let encoding = encodings.encoding(of: trial, in: model, of: hyperparameters)
+            tried.insert(encoding.full)
             switch trial.status {
             case .completed:
                 if let s = trial.score, s.isFinite {
-                    observed.append(model.partialVector(trial.hyperparameters))
+                    observed.append(encoding.partial)
                     scores.append(sign * s)
                 }
             case .running:
-                pending.append(model.partialVector(trial.hyperparameters))
+                pending.append(encoding.partial)
             default:
                 break
             }

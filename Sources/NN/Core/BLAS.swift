@@ -28,20 +28,44 @@ public enum BLAS {
         return nil
     }
 
-    /// OpenBLAS reads `OPENBLAS_CORETYPE` only when it is loaded, so the fix for a wrong kernel
-    /// choice is to re-run the process with it set. Call first thing in `main` (before threads
-    /// start); returns normally when nothing needs fixing (or when exec fails). Does nothing if the
-    /// user already set `OPENBLAS_CORETYPE`.
-    public static func reexecWithSupportedCoreTypeIfNeeded() {
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              coreName.lowercased() == "prescott" || coreName.lowercased() == "core2",
-              let wanted = supportedCoreType else { return }
-        setenv("OPENBLAS_CORETYPE", wanted, 1)
-        let args = CommandLine.arguments
-        var cArgs = args.map { strdup($0) } + [nil]
+    /// Names the environment variables `configureAtStartup` set before re-running the process, so
+    /// the re-run can remove them again (programs a script starts get the user's environment).
+    private static let restartMarker = "TUNELUA_OPENBLAS_SET"
+
+    /// OpenBLAS reads its configuration only when it is loaded, so fixing it means re-running the
+    /// process once with the environment set. Call first thing in `main`, before threads start.
+    /// Unless the user set them already, it sets
+    /// - `OPENBLAS_CORETYPE` when OpenBLAS chose its slow generic kernels on a virtual CPU
+    ///   (`supportedCoreType`);
+    /// - `OPENBLAS_NUM_THREADS` to `threads`, when given: OpenBLAS starts its worker threads as it
+    ///   loads, and an idle worker then spins on a core for the whole run even after
+    ///   `openblas_set_num_threads(1)` (a third of the CPU time of a 261-trial TPE search).
+    /// Returns when nothing needs setting, in the re-run process, or when exec fails.
+    public static func configureAtStartup(threads: Int?) {
+        let environment = ProcessInfo.processInfo.environment
+        if let marker = environment[restartMarker] {
+            for name in marker.split(separator: ",") { unsetenv(String(name)) }
+            unsetenv(restartMarker)
+            return
+        }
+        var settings: [(name: String, value: String)] = []
+        if environment["OPENBLAS_CORETYPE"] == nil, ["prescott", "core2"].contains(coreName.lowercased()),
+           let wanted = supportedCoreType {
+            settings.append(("OPENBLAS_CORETYPE", wanted))
+        }
+        if let threads, environment["OPENBLAS_NUM_THREADS"] == nil, threads != self.threads {
+            settings.append(("OPENBLAS_NUM_THREADS", String(threads)))
+        }
+        guard !settings.isEmpty else { return }
+        for (name, value) in settings { setenv(name, value, 1) }
+        setenv(restartMarker, settings.map(\.name).joined(separator: ","), 1)
+        var cArgs = CommandLine.arguments.map { strdup($0) } + [nil]
         execv("/proc/self/exe", &cArgs)
-        // exec failed: carry on with the slow kernels.
+        // exec failed: carry on in this process, with its kernels and threads limited the late way.
         for p in cArgs { free(p) }
+        for (name, _) in settings { unsetenv(name) }
+        unsetenv(restartMarker)
+        if let threads { setThreads(threads) }
     }
 
     /// C (m×n) = alpha · op(A) (m×k) · op(B) (k×n) + beta · C.

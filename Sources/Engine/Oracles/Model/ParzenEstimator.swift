@@ -33,7 +33,12 @@ struct ParzenEstimator {
     /// `−log σ − ½ log 2π − log Z` for a continuous dimension and `−log Z` for an ordinal one,
     /// Z being the normal's mass on [0, 1]. Computed once, they keep `logDensity` free of `erfc`.
     private let centers: [Double]
+    private let widths: [Double]
     private let logNormalizers: [Double]
+    /// Per kernel, its log weight plus the point-independent terms of all its continuous factors:
+    /// with only continuous dimensions, a kernel's log density is this minus ½ Σ z².
+    private let logOffsets: [Double]
+    private let allContinuous: Bool
 
     init(observations: [[Double?]], weights rawWeights: [Double], dimensions: [EncodedDimension], options: Options) {
         self.dimensions = dimensions
@@ -105,7 +110,14 @@ struct ParzenEstimator {
             }
         }
         self.centers = centers
+        widths = (0..<kernels * d).map { sig[$0 / d][$0 % d] }
         self.logNormalizers = logNormalizers
+        var logOffsets = logWeights
+        for k in 0..<kernels {
+            for j in 0..<d where dimensions[j] == .continuous { logOffsets[k] += logNormalizers[k * d + j] }
+        }
+        self.logOffsets = logOffsets
+        allContinuous = dimensions.allSatisfy { $0 == .continuous }
     }
 
     /// One draw: a kernel by weight, then each dimension from that kernel's factor.
@@ -133,31 +145,39 @@ struct ParzenEstimator {
         }
     }
 
-    /// log density (log mass for discrete dimensions) of `x`.
+    /// log density (log mass for discrete dimensions) of `x`: a log-sum-exp over the kernels,
+    /// accumulated in one pass.
     func logDensity(_ x: [Double]) -> Double {
         let d = dimensions.count
-        var terms = [Double](repeating: 0, count: logWeights.count)
-        for k in 0..<logWeights.count {
-            var s = logWeights[k]
-            for (j, dim) in dimensions.enumerated() {
-                let mu = centers[k * d + j], sigma = sigmas[k][j]
-                switch dim {
-                case .categorical:
-                    s += log(max(categoricalWeights[j][k][dim.index(of: x[j])], 1e-300))
-                case .continuous:
-                    let z = (x[j] - mu) / sigma
-                    s += -0.5 * z * z + logNormalizers[k * d + j]
-                case .ordinal:
-                    let i = dim.index(of: x[j])
-                    let n = Double(dim.count!)
-                    s += Self.logMass(mu, sigma, Double(i) / n, Double(i + 1) / n) + logNormalizers[k * d + j]
+        var maximum = -Double.infinity, sum = 0.0
+        centers.withUnsafeBufferPointer { centers in
+            widths.withUnsafeBufferPointer { widths in
+                for k in 0..<logOffsets.count {
+                    var s = logOffsets[k]
+                    let base = k * d
+                    for j in 0..<d {
+                        let z = (x[j] - centers[base + j]) / widths[base + j]
+                        switch allContinuous ? .continuous : dimensions[j] {
+                        case .continuous:
+                            s -= 0.5 * z * z
+                        case .categorical:
+                            s += log(max(categoricalWeights[j][k][dimensions[j].index(of: x[j])], 1e-300))
+                        case .ordinal(let count):
+                            let i = Double(dimensions[j].index(of: x[j])), n = Double(count)
+                            s += Self.logMass(centers[base + j], widths[base + j], i / n, (i + 1) / n)
+                                + logNormalizers[base + j]
+                        }
+                    }
+                    if s > maximum {
+                        sum = sum * exp(maximum - s) + 1
+                        maximum = s
+                    } else if s > -Double.infinity {
+                        sum += exp(s - maximum)
+                    }
                 }
             }
-            terms[k] = s
         }
-        let m = terms.max() ?? 0
-        if !m.isFinite { return m }
-        return m + log(terms.reduce(0) { $0 + exp($1 - m) })
+        return maximum.isFinite ? maximum + log(sum) : maximum
     }
 
     /// log P(a ≤ X ≤ b) for X ~ N(mu, sigma²).
