@@ -22,16 +22,14 @@ struct ParzenEstimator {
     }
 
     let dimensions: [EncodedDimension]
-    /// kernels × dimensions; the prior kernel is last and has every value nil.
-    private let mus: [[Double?]]
-    private let sigmas: [[Double]]
     /// kernels × (categorical) count, per dimension; empty for numeric dimensions.
     private let categoricalWeights: [[[Double]]]
     private let logWeights: [Double]
-    /// Per kernel and numeric dimension (index `k * dimensions + j`): the kernel's centre (0.5
-    /// where the value is nil), and the terms of its log density that do not depend on the point,
-    /// `−log σ − ½ log 2π − log Z` for a continuous dimension and `−log Z` for an ordinal one,
-    /// Z being the normal's mass on [0, 1]. Computed once, they keep `logDensity` free of `erfc`.
+    /// Per kernel and dimension, at index `kernel × dimensions + dimension` (the prior kernel is
+    /// last): the kernel's centre and width (0.5 and 1 where the value is nil, as for the prior),
+    /// and the terms of its log density that do not depend on the point, `−log σ − ½ log 2π − log Z`
+    /// for a continuous dimension and `−log Z` for an ordinal one, Z being the normal's mass on
+    /// [0, 1]. Computed once, they keep `logDensity` free of `erfc`.
     private let centers: [Double]
     private let widths: [Double]
     private let logNormalizers: [Double]
@@ -42,15 +40,14 @@ struct ParzenEstimator {
 
     init(observations: [[Double?]], weights rawWeights: [Double], dimensions: [EncodedDimension], options: Options) {
         self.dimensions = dimensions
-        let n = observations.count
+        let n = observations.count, d = dimensions.count, kernels = n + 1
         var weights = rawWeights + [options.priorWeight]
         let total = weights.reduce(0, +)
         weights = weights.map { $0 / total }
         logWeights = weights.map { $0 > 0 ? log($0) : -Double.infinity }
-        mus = observations + [[Double?](repeating: nil, count: dimensions.count)]
-        let kernels = n + 1
-        var sig = [[Double]](repeating: [Double](repeating: 1, count: dimensions.count), count: kernels)
-        var cats = [[[Double]]](repeating: [], count: dimensions.count)
+        var centers = [Double](repeating: 0.5, count: kernels * d)
+        var widths = [Double](repeating: 1, count: kernels * d)
+        var cats = [[[Double]]](repeating: [], count: d)
         for (j, dim) in dimensions.enumerated() {
             let present = (0..<n).filter { observations[$0][j] != nil }
             if case .categorical(let count) = dim {
@@ -64,22 +61,24 @@ struct ParzenEstimator {
                 cats[j] = table
                 continue
             }
+            let values = present.map { observations[$0][j]! }
+            for (i, k) in present.enumerated() { centers[k * d + j] = values[i] }
             var s = [Double](repeating: 1, count: present.count)
             if !present.isEmpty {
                 // Neighbour rule: the larger gap to either neighbour, the range ends acting as fences
                 // (Optuna 5 leaves the prior's mean out of the neighbours; earlier versions put it in).
-                let values = present.map { observations[$0][j]! } + (options.priorAmongNeighbours ? [0.5] : [])
-                let order = values.indices.sorted { values[$0] < values[$1] }
-                let sorted = [0.0] + order.map { values[$0] } + [1.0]
-                var sortedSigmas = [Double](repeating: 0, count: values.count)
-                for i in 0..<values.count {
+                let points = values + (options.priorAmongNeighbours ? [0.5] : [])
+                let order = points.indices.sorted { points[$0] < points[$1] }
+                let sorted = [0.0] + order.map { points[$0] } + [1.0]
+                var sortedSigmas = [Double](repeating: 0, count: points.count)
+                for i in 0..<points.count {
                     sortedSigmas[i] = max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1])
                 }
                 if !options.considerEndpoints && sorted.count >= 4 {
                     sortedSigmas[0] = sorted[2] - sorted[1]
-                    sortedSigmas[values.count - 1] = sorted[values.count] - sorted[values.count - 1]
+                    sortedSigmas[points.count - 1] = sorted[points.count] - sorted[points.count - 1]
                 }
-                var byValue = [Double](repeating: 0, count: values.count)
+                var byValue = [Double](repeating: 0, count: points.count)
                 for (rank, index) in order.enumerated() { byValue[index] = sortedSigmas[rank] }
                 s = Array(byValue.prefix(present.count))
             }
@@ -90,32 +89,25 @@ struct ParzenEstimator {
             // is 1.1–15× lower than with Optuna's floor on bench-oracles' four functions.
             let kernelsForClip = (options.searchObservations ?? present.count) + 1
             let minSigma = options.considerMagicClip ? 1.0 / min(100.0, 1.0 + Double(kernelsForClip)) : 1e-12
-            for (i, k) in present.enumerated() { sig[k][j] = min(max(s[i], minSigma), 1.0) }
-            sig[n][j] = 1.0
+            for (i, k) in present.enumerated() { widths[k * d + j] = min(max(s[i], minSigma), 1.0) }
         }
-        sigmas = sig
         categoricalWeights = cats
-        let d = dimensions.count
-        var centers = [Double](repeating: 0.5, count: kernels * d)
         var logNormalizers = [Double](repeating: 0, count: kernels * d)
-        for k in 0..<kernels {
-            for (j, dim) in dimensions.enumerated() {
-                let mu = mus[k][j] ?? 0.5, sigma = sig[k][j]
-                centers[k * d + j] = mu
-                switch dim {
-                case .categorical: break
-                case .continuous: logNormalizers[k * d + j] = -log(sigma) - 0.5 * log(2 * Double.pi) - Self.logMass(mu, sigma, 0, 1)
-                case .ordinal: logNormalizers[k * d + j] = -Self.logMass(mu, sigma, 0, 1)
-                }
+        for index in 0..<kernels * d {
+            let mu = centers[index], sigma = widths[index]
+            switch dimensions[index % d] {
+            case .categorical: break
+            case .continuous: logNormalizers[index] = -log(sigma) - 0.5 * log(2 * Double.pi) - Self.logMassInUnitInterval(mu, sigma)
+            case .ordinal: logNormalizers[index] = -Self.logMassInUnitInterval(mu, sigma)
             }
         }
-        self.centers = centers
-        widths = (0..<kernels * d).map { sig[$0 / d][$0 % d] }
-        self.logNormalizers = logNormalizers
         var logOffsets = logWeights
         for k in 0..<kernels {
             for j in 0..<d where dimensions[j] == .continuous { logOffsets[k] += logNormalizers[k * d + j] }
         }
+        self.centers = centers
+        self.widths = widths
+        self.logNormalizers = logNormalizers
         self.logOffsets = logOffsets
         allContinuous = dimensions.allSatisfy { $0 == .continuous }
     }
@@ -128,6 +120,7 @@ struct ParzenEstimator {
             u -= exp(lw)
             if u < 0 { k = i; break }
         }
+        let d = dimensions.count
         return dimensions.indices.map { j in
             let dim = dimensions[j]
             if case .categorical = dim {
@@ -139,9 +132,7 @@ struct ParzenEstimator {
                 }
                 return dim.center(row.count - 1)
             }
-            let mu = mus[k][j] ?? 0.5
-            let sigma = mus[k][j] == nil ? 1.0 : sigmas[k][j]
-            return dim.snap(Self.truncatedNormal(mu: mu, sigma: sigma, generator: &generator))
+            return dim.snap(Self.truncatedNormal(mu: centers[k * d + j], sigma: widths[k * d + j], generator: &generator))
         }
     }
 
@@ -171,13 +162,21 @@ struct ParzenEstimator {
                     if s > maximum {
                         sum = sum * exp(maximum - s) + 1
                         maximum = s
-                    } else if s > -Double.infinity {
+                    } else if s > maximum - 40 {
+                        // Below that a term adds less than 4e-18 of the sum: under a double's epsilon.
                         sum += exp(s - maximum)
                     }
                 }
             }
         }
         return maximum.isFinite ? maximum + log(sum) : maximum
+    }
+
+    /// log P(0 ≤ X ≤ 1), taken as 0 when both ends are over 8.5 σ away (it is then above −2e-17,
+    /// lost in the sums it joins).
+    static func logMassInUnitInterval(_ mu: Double, _ sigma: Double) -> Double {
+        if mu > 8.5 * sigma && 1 - mu > 8.5 * sigma { return 0 }
+        return logMass(mu, sigma, 0, 1)
     }
 
     /// log P(a ≤ X ≤ b) for X ~ N(mu, sigma²).
