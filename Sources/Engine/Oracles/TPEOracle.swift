@@ -4,8 +4,8 @@
 /// the rest, a Parzen density is built on each, and of `nEICandidates` draws from the good density
 /// the one with the highest ratio to the bad density runs. One deliberate difference from Optuna:
 /// the good density's bandwidth floor follows the whole search's trial count (ParzenEstimator),
-/// so it can concentrate on a minimum instead of staying an eighth of the range wide. Cheap per trial at any trial count,
-/// so it is the choice for long searches. Conditional hyperparameters are modelled only from
+/// so it can concentrate on a minimum instead of staying an eighth of the range wide. Cheap per
+/// trial at any trial count, so it is the choice for long searches. Conditional hyperparameters are modelled only from
 /// the trials where they were active; running trials of other workers count as bad ones
 /// (Optuna's constant liar) so workers spread out.
 public final class TPEOracle: Oracle {
