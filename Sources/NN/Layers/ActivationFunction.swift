@@ -68,14 +68,16 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
         let n = y.count
         switch self {
         case .linear: for i in 0..<n { dz[i] = dy[i] }
-        case .relu: for i in 0..<n { dz[i] = y[i] > 0 ? dy[i] : 0 }
+        // Each loop reads dy[i] unconditionally: a load inside a branch cannot become a select,
+        // and the branch kept ReLU's loop scalar and mispredicting.
+        case .relu: for i in 0..<n { let g = dy[i]; dz[i] = y[i] > 0 ? g : 0 }
         case .sigmoid: for i in 0..<n { dz[i] = dy[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<n { dz[i] = dy[i] * (1 - y[i] * y[i]) }
-        case .elu: for i in 0..<n { dz[i] = y[i] > 0 ? dy[i] : dy[i] * (y[i] + 1) }
+        case .elu: for i in 0..<n { let g = dy[i]; dz[i] = y[i] > 0 ? g : g * (y[i] + 1) }
         case .selu:
             let sa = Self.seluScale * Self.seluAlpha
-            for i in 0..<n { dz[i] = y[i] > 0 ? dy[i] * Self.seluScale : dy[i] * (y[i] + sa) }
-        case .leakyRelu: for i in 0..<n { dz[i] = y[i] > 0 ? dy[i] : 0.2 * dy[i] }
+            for i in 0..<n { let g = dy[i]; dz[i] = y[i] > 0 ? g * Self.seluScale : g * (y[i] + sa) }
+        case .leakyRelu: for i in 0..<n { let g = dy[i]; dz[i] = y[i] > 0 ? g : 0.2 * g }
         case .gelu:
             let z = z!
             for i in 0..<n {
