@@ -95,26 +95,25 @@ extension Sequential {
         try checkPair(x, y, "fit")
         try prepare(x, "fit")
 
-        var trainX = x, trainY = y
-        var validation = validationData
-        if validation == nil && validationSplit > 0 {
+        // A validation split is a range of rows of x and y, read in place (no copy of the data).
+        var n = x.rows
+        var validation = validationData.map { (x: $0.x, y: $0.y, rows: 0..<$0.x.rows) }
+        if let v = validationData {
+            try checkPair(v.x, v.y, "fit", "validation_data x")
+            try prepare(v.x, "fit (validation_data)")
+            try loss.validate(predictionShape: [v.y.rows] + outputShape!, target: v.y)
+        } else if validationSplit > 0 {
             let splitAt = Int((Double(x.rows) * (1 - validationSplit)).rounded(.down))
             guard splitAt > 0, splitAt < x.rows else {
                 throw NNError.argument("fit: validation_split \(validationSplit) leaves an empty training or validation set for \(x.rows) samples")
             }
-            trainX = x.rows(0..<splitAt); trainY = y.rows(0..<splitAt)
-            validation = (x.rows(splitAt..<x.rows), y.rows(splitAt..<y.rows))
+            n = splitAt
+            validation = (x, y, splitAt..<x.rows)
         }
-        if let v = validation {
-            try checkPair(v.x, v.y, "fit", "validation_data x")
-            try prepare(v.x, "fit (validation_data)")
-            try loss.validate(predictionShape: [v.y.rows] + outputShape!, target: v.y)
-        }
-        try loss.validate(predictionShape: [trainY.rows] + outputShape!, target: trainY)
+        try loss.validate(predictionShape: [y.rows] + outputShape!, target: y)
         try resolveMetrics(targetShape: y.shape)
 
         let history = History()
-        let n = trainX.rows
         let steps = (n + batchSize - 1) / batchSize
         history.params = ["verbose": verbose, "epochs": epochs, "steps": steps]
         let trainable = trainableParameters
@@ -141,8 +140,8 @@ extension Sequential {
                 try checkCancelled()
                 for cb in callbacks { try cb.onTrainBatchBegin(step, model: self, logs: [:]) }
                 let range = step * batchSize ..< min(n, (step + 1) * batchSize)
-                gather(trainX, order, range, into: &activations[0].tensor)
-                gather(trainY, order, range, into: &targetBatch)
+                gather(x, order, range, into: &activations[0].tensor)
+                gather(y, order, range, into: &targetBatch)
                 let batchLoss = trainStep(optimizer: optimizer, loss: loss, trainable: trainable, firstTrainable: firstTrainable)
                 lossSum += Double(batchLoss) * Double(range.count)
                 seen += range.count
@@ -153,7 +152,7 @@ extension Sequential {
                 if stopTraining { break }
             }
             if let v = validation {
-                let valLogs = try evaluateLogs(x: v.x, y: v.y, batchSize: batchSize, callbacks: callbacks)
+                let valLogs = try evaluateLogs(x: v.x, y: v.y, rows: v.rows, batchSize: batchSize, callbacks: callbacks)
                 for (k, value) in valLogs { logs["val_" + k] = value }
             }
             for cb in callbacks { try cb.onEpochEnd(epoch, model: self, logs: &logs) }
@@ -166,14 +165,15 @@ extension Sequential {
         return history
     }
 
-    /// The loss and metrics on `x`, `y` (loss first; keys as in Keras's `return_dict=True`).
-    func evaluateLogs(x: Tensor, y: Tensor, batchSize: Int, callbacks: [any Callback], bar: Int = 0) throws -> [String: Double] {
+    /// The loss and metrics on `rows` of `x`, `y` (keys as in Keras's `return_dict=True`).
+    func evaluateLogs(x: Tensor, y: Tensor, rows: Range<Int>, batchSize: Int, callbacks: [any Callback],
+                      bar: Int = 0) throws -> [String: Double] {
         let (_, loss) = try requireCompiled("evaluate")
         for m in metrics { m.reset() }
         for cb in callbacks { try cb.onTestBegin(model: self, logs: [:]) }
-        let n = x.rows
+        let n = rows.count
         let steps = (n + batchSize - 1) / batchSize
-        let identity = Array(0..<n)
+        let identity = Array(rows)
         var progress = ProgressBar(target: steps, verbose: bar, write: output)
         let reg = Double(regularization(addGradients: false))
         var lossSum = 0.0
@@ -207,7 +207,7 @@ extension Sequential {
         try prepare(x, "evaluate")
         try loss!.validate(predictionShape: [y.rows] + outputShape!, target: y)
         try resolveMetrics(targetShape: y.shape)
-        return try evaluateLogs(x: x, y: y, batchSize: batchSize, callbacks: callbacks, bar: verbose)
+        return try evaluateLogs(x: x, y: y, rows: 0..<x.rows, batchSize: batchSize, callbacks: callbacks, bar: verbose)
     }
 
     /// Keras's `model.metrics_names`: "loss" then the compiled metrics.
