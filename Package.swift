@@ -45,7 +45,7 @@ let package = Package(
 
         // MARK: - Benchmarks (run by bench/*.sh; never timed tests)
 
-        .executableTarget(name: "bench-bridge", dependencies: ["Bridge"], path: "bench/bridge"),
+        .executableTarget(name: "bench-bridge", dependencies: ["Bridge", "NN"], path: "bench/bridge"),
         .executableTarget(name: "bench-tuner", dependencies: ["Engine"], path: "bench/tuner",
                           exclude: ["overhead.lua", "reference.py", "run.sh"]),
         .executableTarget(name: "bench-oracles", dependencies: ["Engine"], path: "bench/oracles",

@@ -3,9 +3,14 @@
 // Usage: swift run -c release bench-bridge [calls]   (prints medians of 7 rounds)
 import Bridge
 import Foundation
+import NN
 #if canImport(Glibc)
 import Glibc
 #endif
+
+// As tunelua does: without it an idle OpenBLAS worker spins on a core, and its CPU time, which
+// os.clock and this benchmark count, inflates every figure.
+BLAS.configureAtStartup(threads: 1)
 
 /// CPU time of the process, as Lua's os.clock measures it: both sides of each ratio are timed
 /// the same way, and neither counts time spent waiting for a busy machine's cores.
