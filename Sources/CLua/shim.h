@@ -172,6 +172,14 @@ static inline int tl_pcall_at(lua_State *L, int nargs, int nresults, int handler
     return status;
 }
 static inline void tl_pushmsghandler(lua_State *L) { lua_pushcfunction(L, tl_msghandler); }
+/// `tl_pcall_at` for callers that hold the allocator state already (saves a lookup per call).
+static inline int tl_pcall_with(lua_State *L, tl_alloc_state *st, int nargs, int nresults, int handler) {
+    int saved = st->inSwift;
+    st->inSwift = 0;
+    int status = lua_pcall(L, nargs, nresults, handler);
+    st->inSwift = saved;
+    return status;
+}
 
 // MARK: - Raising operations, run protected
 

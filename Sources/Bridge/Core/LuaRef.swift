@@ -12,12 +12,15 @@ public class LuaRef: @unchecked Sendable {
     /// The state's current-thread cell (see `SwiftFunctionBox.currentThread`: hot paths avoid
     /// touching the state object).
     let currentThread: UnsafeMutablePointer<OpaquePointer>
+    /// The state's allocator record, which protected calls update (also kept off the state object).
+    let allocator: UnsafeMutablePointer<tl_alloc_state>
 
     /// Takes the value on top of the stack of `L` (popping it).
     init(state: LuaState, popping L: OpaquePointer) {
         self.state = state
         self.lifetime = state.lifetime
         self.currentThread = state.currentThread
+        self.allocator = state.allocator
         self.ref = luaL_ref(L, TL_REGISTRYINDEX)
         lifetime.liveRefs += 1
     }
@@ -77,7 +80,7 @@ public final class LuaFunction: LuaRef {
         tl_pushmsghandler(L)
         lua_rawgeti(L, TL_REGISTRYINDEX, lua_Integer(ref))
         if !LuaState.pushScalar(argument, on: L) { state.push(argument, on: L) }
-        let status = tl_pcall_at(L, 1, 1, top + 1)
+        let status = tl_pcall_with(L, allocator, 1, 1, top + 1)
         guard status == LUA_OK else {
             let error = state.takeError(L, status: status)
             lua_settop(L, top)

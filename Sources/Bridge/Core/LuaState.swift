@@ -18,7 +18,7 @@ public final class LuaState {
     }
     let currentThread: UnsafeMutablePointer<OpaquePointer>
     let mainThread: OpaquePointer
-    private let allocator: UnsafeMutablePointer<tl_alloc_state>
+    let allocator: UnsafeMutablePointer<tl_alloc_state>
     /// Whether the state is still open, shared with every `LuaRef` (which may outlive it).
     final class Lifetime {
         var isClosed = false
@@ -248,12 +248,12 @@ public final class LuaState {
     /// Reads nil, a boolean or a number at `index`; nil for other kinds.
     @inline(__always)
     static func scalar(at index: Int32, on L: OpaquePointer) -> LuaValue? {
+        // Integers first: the commonest result costs two C API calls instead of three.
+        if tl_isinteger(L, index) != 0 { return .integer(Int64(tl_tointeger(L, index, nil))) }
         switch lua_type(L, index) {
         case LUA_TNIL: return .nil
         case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
-        case LUA_TNUMBER:
-            if tl_isinteger(L, index) != 0 { return .integer(Int64(tl_tointeger(L, index, nil))) }
-            return .number(tl_tonumber(L, index, nil))
+        case LUA_TNUMBER: return .number(tl_tonumber(L, index, nil))
         default: return nil
         }
     }
