@@ -60,7 +60,7 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "CLua"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["tunelua", "bridge-soak"]),

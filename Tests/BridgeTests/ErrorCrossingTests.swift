@@ -1,3 +1,4 @@
+import CLua
 import Testing
 @testable import Bridge
 #if canImport(Glibc)
@@ -18,6 +19,32 @@ struct ErrorCrossingTests {
             #expect(error.traceback?.contains("stack traceback") == true)
             #expect(error.traceback?.contains("search.lua:3") == true)
         }
+    }
+
+    /// The one-argument fast path (`call(one:)`) returns every kind of result, throws Lua's
+    /// errors with their traceback, and leaves the stack as it found it either way.
+    @Test func oneArgumentCallsKeepTheStackBalanced() throws {
+        let state = try LuaState()
+        let f = try state.run("""
+            return function(x)
+              if x == 'fail' then error('refused ' .. x) end
+              if x == 'table' then return {1} end
+              return x
+            end
+            """, chunkName: "=f.lua").first!.functionValue!
+        let top = lua_gettop(state.L)
+        #expect(try f.call(one: .integer(7)).integerValue == 7)
+        #expect(try f.call(one: .number(2.5)).doubleValue == 2.5)
+        #expect(try f.call(one: .string("s")).stringValue == "s")
+        #expect(try f.call(one: .string("table")).tableValue?[1].integerValue == 1)
+        do {
+            _ = try f.call(one: .string("fail"))
+            Issue.record("no error")
+        } catch {
+            #expect(error.message == "f.lua:2: refused fail")
+            #expect(error.traceback?.contains("stack traceback") == true)
+        }
+        #expect(lua_gettop(state.L) == top)
     }
 
     @Test func swiftErrorIsCatchableInLuaWithItsMessageAndPosition() throws {

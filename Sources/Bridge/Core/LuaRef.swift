@@ -76,18 +76,20 @@ public final class LuaFunction: LuaRef {
     /// for hot callbacks.
     public func call(one argument: LuaValue) throws(LuaError) -> LuaValue {
         let L = currentThread.pointee
-        let top = lua_gettop(L)
         tl_pushmsghandler(L)
         lua_rawgeti(L, TL_REGISTRYINDEX, lua_Integer(ref))
         if !LuaState.pushScalar(argument, on: L) { state.push(argument, on: L) }
-        let status = tl_pcall_with(L, allocator, 1, 1, top + 1)
+        // Relative indexes spare a lua_gettop: the handler sits below the function and its argument,
+        // and afterwards below the result (or the error).
+        let status = tl_pcall_with(L, allocator, 1, 1, -3)
         guard status == LUA_OK else {
+            let base = lua_gettop(L) - 2
             let error = state.takeError(L, status: status)
-            lua_settop(L, top)
+            lua_settop(L, base)
             throw error
         }
         let result = LuaState.scalar(at: -1, on: L) ?? state.value(at: -1, on: L)
-        lua_settop(L, top)
+        lua_settop(L, -3)
         return result
     }
 }
