@@ -56,6 +56,15 @@ struct CommandLineTests {
         #expect(try Tunelua.run(["-e", probe], environment: ["OPENBLAS_NUM_THREADS": "2"]).stdout == "2\tnil\n")
     }
 
+    /// PostgreSQL storage is not built: asking for it through the environment is a clear error,
+    /// never a silent fall-back to SQLite.
+    @Test func postgresStorageFromTheEnvironmentIsAClearError() throws {
+        let result = try Tunelua.run(["-e", "require('tunelua').RandomSearch{ run_trial = function() return 1 end }"],
+                                     environment: ["TUNELUA_STORAGE": "postgresql://localhost/tunelua"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("RandomSearch: TUNELUA_STORAGE is set, but PostgreSQL storage is not available"))
+    }
+
     @Test func requireTuneluaWorksInScripts() throws {
         let result = try Tunelua.run(["-e", "local kt = require 'tunelua' print(type(kt.version))"])
         #expect(result.stdout == "string\n")

@@ -38,6 +38,8 @@ end
 
 local tuner = Tuner{ model_builder, objective = "val_accuracy", max_epochs = 10, factor = 3, seed = 7,
                      directory = dir, project_name = "intro_to_kt", verbose = 0 }
+-- as in Keras Tuner, the constructor declares the space (one build), so it can be summarized now
+assert(#tuner.oracle:get_space().space == 2, "space declared at construction")
 local stop_early = keras.callbacks.EarlyStopping{ monitor = "val_loss", patience = 20 }  -- never stops here
 tuner:search(xt, yt, { epochs = 50, validation_data = { xv, yv }, callbacks = { stop_early }, verbose = 0 })
 

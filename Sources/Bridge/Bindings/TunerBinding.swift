@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 
 /// The Swift side of a Lua tuner instance.
 final class TunerHandle {
@@ -212,9 +213,9 @@ enum TunerBinding {
             if let options = arguments.last?.tableValue, let v = options["verbose"].integerValue {
                 verbose = Int(v)
             }
+            // Again if the constructor's build failed (it may need what the script set up after it).
             if h.tuner.oracle.hyperparameters.space.isEmpty && !h.hypermodel.isNil {
-                _ = try call.state.load("return require('tunelua').Tuner.__populate_initial_space", chunkName: "=tunelua")
-                    .call([]).first?.functionValue?.call([call.value(at: 1)])
+                _ = try call.state.invoke(call.value(at: 1), "__populate_initial_space", [])
             }
             let runner = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), arguments: arguments)
             h.tuner.interruptRequested = { Interrupt.isRequested }
@@ -276,7 +277,7 @@ enum TunerBinding {
               return keras.__tune_hypermodel(self, trial, ...)
             end
             Tuner.__tostring = function(self) return "<" .. getmetatable(self).__name .. ">" end
-            --- Keras Tuner's _populate_initial_space: one build before the first trial, so that
+            --- Keras Tuner's _populate_initial_space: one build to declare the space, so the first
             --- trial already draws every hyperparameter. A build that fails here is left for the
             --- first trial to report as its failure.
             function Tuner.__populate_initial_space(self)
@@ -331,8 +332,11 @@ enum TunerBinding {
         }
         let hypermodel = try wrapHypermodel(args["hypermodel"], state: call.state)
         let verbose = args["verbose"].integerValue.map(Int.init) ?? 1
-        if args.has("storage") || (args["storage"].isNil && false) {
+        if args.has("storage") {
             throw args.error("storage", "PostgreSQL storage is not available in this build yet; omit it to use the project's SQLite file")
+        }
+        if ProcessInfo.processInfo.environment["TUNELUA_STORAGE"] != nil {
+            throw LuaCallError("\(name): TUNELUA_STORAGE is set, but PostgreSQL storage is not available in this build yet; unset it to use the project's SQLite file")
         }
         let open = {
             try Tuner(oracle: oracle, directory: args.string("directory", default: "."),
@@ -353,6 +357,10 @@ enum TunerBinding {
         call.state.setHandle(TunerHandle(tuner: engineTuner, hypermodel: hypermodel, executionsPerTrial: executions),
                              class: TunerHandle.luaClass, on: instance)
         _ = try call.state.invoke(.table(instance), "__check_hypermodel", [])
+        // As Keras Tuner's constructor does, so search_space_summary() shows the space before search.
+        if !hypermodel.isNil && oracle.hyperparameters.space.isEmpty {
+            _ = try call.state.invoke(.table(instance), "__populate_initial_space", [])
+        }
         return 0
     }
 
