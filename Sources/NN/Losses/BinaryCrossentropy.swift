@@ -20,20 +20,11 @@ public struct BinaryCrossentropy: Loss {
     }
 
     public func loss(prediction: Tensor, target: Tensor, gradient: inout Tensor) -> Float {
-        gradient.resize(to: prediction.shape)
-        guard LossShapes.fits(prediction, target), prediction.count > 0 else { return .nan }
-        return prediction.scalars.withUnsafeBufferPointer { p in
-            target.scalars.withUnsafeBufferPointer { t in
-                gradient.scalars.withUnsafeMutableBufferPointer { g in compute(p, t, g) }
-            }
-        }
+        LossShapes.elementwise(prediction, target, gradient: &gradient, compute)
     }
 
     public func loss(prediction: Tensor, target: Tensor) -> Float {
-        guard LossShapes.fits(prediction, target), prediction.count > 0 else { return .nan }
-        return prediction.scalars.withUnsafeBufferPointer { p in
-            target.scalars.withUnsafeBufferPointer { t in compute(p, t, nil) }
-        }
+        LossShapes.elementwise(prediction, target, compute)
     }
 
     private func compute(_ p: UnsafeBufferPointer<Float>, _ t: UnsafeBufferPointer<Float>,

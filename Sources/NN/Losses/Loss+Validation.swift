@@ -22,4 +22,28 @@ enum LossShapes {
     static func fits(_ prediction: Tensor, _ target: Tensor) -> Bool {
         prediction.count == target.count
     }
+
+    /// The pointer plumbing of an element-wise loss: `mean(p, t, g)` returns the mean loss over
+    /// the paired scalars and, when `g` is given, writes d(mean)/d(p) into it. NaN when the
+    /// tensors do not pair up or are empty.
+    typealias ElementwiseMean = (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>,
+                                 UnsafeMutableBufferPointer<Float>?) -> Float
+
+    static func elementwise(_ prediction: Tensor, _ target: Tensor, gradient: inout Tensor,
+                            _ mean: ElementwiseMean) -> Float {
+        gradient.resize(to: prediction.shape)
+        guard fits(prediction, target), prediction.count > 0 else { return .nan }
+        return prediction.scalars.withUnsafeBufferPointer { p in
+            target.scalars.withUnsafeBufferPointer { t in
+                gradient.scalars.withUnsafeMutableBufferPointer { g in mean(p, t, g) }
+            }
+        }
+    }
+
+    static func elementwise(_ prediction: Tensor, _ target: Tensor, _ mean: ElementwiseMean) -> Float {
+        guard fits(prediction, target), prediction.count > 0 else { return .nan }
+        return prediction.scalars.withUnsafeBufferPointer { p in
+            target.scalars.withUnsafeBufferPointer { t in mean(p, t, nil) }
+        }
+    }
 }

@@ -6,28 +6,22 @@ public struct MeanAbsoluteError: Loss {
     public init() {}
 
     public func loss(prediction: Tensor, target: Tensor, gradient: inout Tensor) -> Float {
-        gradient.resize(to: prediction.shape)
-        guard LossShapes.fits(prediction, target), prediction.count > 0 else { return .nan }
-        let scale = 1 / Float(prediction.count)
-        var sum: Float = 0
-        prediction.scalars.withUnsafeBufferPointer { p in
-            target.scalars.withUnsafeBufferPointer { t in
-                gradient.scalars.withUnsafeMutableBufferPointer { g in
-                    for i in 0..<p.count {
-                        let d = p[i] - t[i]
-                        sum += abs(d)
-                        g[i] = d > 0 ? scale : (d < 0 ? -scale : 0)
-                    }
-                }
-            }
-        }
-        return sum / Float(prediction.count)
+        LossShapes.elementwise(prediction, target, gradient: &gradient, compute)
     }
 
     public func loss(prediction: Tensor, target: Tensor) -> Float {
-        guard LossShapes.fits(prediction, target), prediction.count > 0 else { return .nan }
+        LossShapes.elementwise(prediction, target, compute)
+    }
+
+    private func compute(_ p: UnsafeBufferPointer<Float>, _ t: UnsafeBufferPointer<Float>,
+                         _ g: UnsafeMutableBufferPointer<Float>?) -> Float {
+        let n = Float(p.count), scale = 1 / n
         var sum: Float = 0
-        for i in 0..<prediction.count { sum += abs(prediction.scalars[i] - target.scalars[i]) }
-        return sum / Float(prediction.count)
+        for i in 0..<p.count {
+            let d = p[i] - t[i]
+            sum += abs(d)
+            g?[i] = d > 0 ? scale : (d < 0 ? -scale : 0)
+        }
+        return sum / n
     }
 }

@@ -5,31 +5,22 @@ public struct MeanSquaredError: Loss {
     public init() {}
 
     public func loss(prediction: Tensor, target: Tensor, gradient: inout Tensor) -> Float {
-        gradient.resize(to: prediction.shape)
-        guard LossShapes.fits(prediction, target), prediction.count > 0 else { return .nan }
-        let scale = 2 / Float(prediction.count)
-        var sum: Float = 0
-        prediction.scalars.withUnsafeBufferPointer { p in
-            target.scalars.withUnsafeBufferPointer { t in
-                gradient.scalars.withUnsafeMutableBufferPointer { g in
-                    for i in 0..<p.count {
-                        let d = p[i] - t[i]
-                        sum += d * d
-                        g[i] = scale * d
-                    }
-                }
-            }
-        }
-        return sum / Float(prediction.count)
+        LossShapes.elementwise(prediction, target, gradient: &gradient, compute)
     }
 
     public func loss(prediction: Tensor, target: Tensor) -> Float {
-        guard LossShapes.fits(prediction, target), prediction.count > 0 else { return .nan }
+        LossShapes.elementwise(prediction, target, compute)
+    }
+
+    private func compute(_ p: UnsafeBufferPointer<Float>, _ t: UnsafeBufferPointer<Float>,
+                         _ g: UnsafeMutableBufferPointer<Float>?) -> Float {
+        let n = Float(p.count), scale = 2 / n
         var sum: Float = 0
-        for i in 0..<prediction.count {
-            let d = prediction.scalars[i] - target.scalars[i]
+        for i in 0..<p.count {
+            let d = p[i] - t[i]
             sum += d * d
+            g?[i] = scale * d
         }
-        return sum / Float(prediction.count)
+        return sum / n
     }
 }
