@@ -21,7 +21,7 @@ struct REPL {
         guard let printer = try? state.load("if select('#', ...) > 0 then print(...) end", chunkName: "=stdin") else { return }
         while let chunk = readChunk() {
             do {
-                let results = try Interrupt.catching(state) { () throws(LuaError) -> [LuaValue] in
+                let results = try state.interrupt.catching { () throws(LuaError) -> [LuaValue] in
                     let function = try chunk.get()
                     return try function.call([])
                 }

@@ -36,7 +36,7 @@ final class ScriptRunner {
 
     private func attempt(_ body: () throws -> [LuaValue]) -> Bool {
         do {
-            _ = try Interrupt.catching(state) { try body() }
+            _ = try state.interrupt.catching { try body() }
             return true
         } catch {
             report(error)

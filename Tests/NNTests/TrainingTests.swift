@@ -4,13 +4,13 @@ import Testing
 
 struct TrainingTests {
     @Test func mlpOnDigitsReaches95PercentValidationAccuracy() throws {
-        RandomSeed.set(42)
+        let seed = RandomSeed(seed: 42)
         // digits.csv is ordered by writer; shuffle once (seeded) so the last 20% is a fair sample.
         let (x, y) = try shuffledDigits()
         let model = try Sequential(layers: [
             Dense(units: 64, activation: "relu", inputShape: [64]),
             Dense(units: 10),
-        ])
+        ], seed: seed)
         model.compile(optimizer: TestAdam(learningRate: 0.003), loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: [TestAccuracy()])
         let history = try model.fit(x: x, y: y, batchSize: 32, epochs: 30, verbose: 0, validationSplit: 0.2)
         #expect(history.epoch == Array(0..<30))
@@ -46,10 +46,10 @@ struct TrainingTests {
     @Test func sameSeedGivesBitIdenticalTraining() throws {
         let (x, y) = try loadDigits()
         func run() throws -> ([Double], [Tensor]) {
-            RandomSeed.set(7)
+            let seed = RandomSeed(seed: 7)
             let model = try Sequential(layers: [
                 Dense(units: 16, activation: "relu", inputShape: [64]), Dropout(rate: 0.3), Dense(units: 10),
-            ])
+            ], seed: seed)
             model.compile(optimizer: TestAdam(), loss: SparseCategoricalCrossentropy(fromLogits: true), metrics: [TestAccuracy()])
             let h = try model.fit(x: x.rows(0..<300), y: y.rows(0..<300), epochs: 3, verbose: 0)
             return (h.history["loss"]!, model.getWeights())
@@ -87,10 +87,10 @@ struct TrainingTests {
     }
 
     @Test func saveWeightsThenLoadGivesIdenticalPredictions() throws {
-        RandomSeed.set(3)
+        let seed = RandomSeed(seed: 3)
         let (x, _) = try loadDigits()
-        let a = try Sequential(layers: [Dense(units: 8, activation: "tanh", inputShape: [64]), Dense(units: 10)])
-        let b = try Sequential(layers: [Dense(units: 8, activation: "tanh", inputShape: [64]), Dense(units: 10)])
+        let a = try Sequential(layers: [Dense(units: 8, activation: "tanh", inputShape: [64]), Dense(units: 10)], seed: seed)
+        let b = try Sequential(layers: [Dense(units: 8, activation: "tanh", inputShape: [64]), Dense(units: 10)], seed: seed)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UInt32.random(in: 0...UInt32.max)).bin").path
         try a.saveWeights(path)
         try b.loadWeights(path)
@@ -103,9 +103,9 @@ struct TrainingTests {
     }
 
     @Test func earlyStoppingStopsAndRestoresBestWeights() throws {
-        RandomSeed.set(1)
+        let seed = RandomSeed(seed: 1)
         let x = randomTensor([64, 3], seed: 1), y = randomTensor([64, 1], seed: 2)
-        let model = try Sequential(layers: [Dense(units: 1, inputShape: [3])])
+        let model = try Sequential(layers: [Dense(units: 1, inputShape: [3])], seed: seed)
         // A learning rate so large that the loss diverges after the first epochs.
         model.compile(optimizer: TestSGD(learningRate: 3), loss: TestMSE())
         var weightsAtEpoch: [[Tensor]] = []
@@ -165,9 +165,9 @@ struct TrainingTests {
     }
 
     @Test func compileWithKerasMetricNamesResolvesAccuracyFromShapes() throws {
-        RandomSeed.set(11)
+        let seed = RandomSeed(seed: 11)
         let (x, y) = try shuffledDigits()
-        let model = try Sequential(layers: [Dense(units: 32, activation: "relu", inputShape: [64]), Dense(units: 10)])
+        let model = try Sequential(layers: [Dense(units: 32, activation: "relu", inputShape: [64]), Dense(units: 10)], seed: seed)
         model.compile(optimizer: try Adam(learningRate: 0.01), loss: SparseCategoricalCrossentropy(fromLogits: true),
                       metricNames: ["accuracy"])
         let h = try model.fit(x: x, y: y, epochs: 5, verbose: 0, validationData: (x.rows(1400..<1797), y.rows(1400..<1797)))

@@ -221,6 +221,8 @@ enum KerasBinding {
 
     static func module(_ state: LuaState) throws -> LuaValue {
         let keras = state.newTable()
+        // keras.utils.set_random_seed's stream: this state's own.
+        let seed = state.perState("keras.seed") { RandomSeed() }
         let layers = state.newTable()
         for (name, signature, make) in layerSignatures {
             layers[name] = state.function(name: name) { call in
@@ -235,7 +237,7 @@ enum KerasBinding {
         }
         keras["Sequential"] = state.function(name: "Sequential") { call in
             let args = try Signature("Sequential", [.init("layers", .list), .init("name", .string), .init("trainable", .boolean)]).bind(call)
-            let model = ModelBox(try Sequential(name: args.string("name")))
+            let model = ModelBox(try Sequential(name: args.string("name"), seed: seed))
             for (i, item) in (args.table("layers")?.array ?? []).enumerated() {
                 guard case .userdata(let ref) = item else { throw args.error("layers", "item \(i + 1) is not a layer (got \(item.typeName))") }
                 switch state.objectValue(ref) {
@@ -330,8 +332,8 @@ enum KerasBinding {
 
         let utils = state.newTable()
         utils["set_random_seed"] = state.function(name: "set_random_seed") { call in
-            guard let seed = call.value(at: 1).integerValue else { throw call.typeError(1, expected: "integer") }
-            RandomSeed.set(Int(seed))
+            guard let value = call.value(at: 1).integerValue else { throw call.typeError(1, expected: "integer") }
+            seed.set(Int(value))
             return 0
         }
         utils["to_categorical"] = state.function(name: "to_categorical") { call in
@@ -353,7 +355,7 @@ enum KerasBinding {
         let models = state.newTable()
         models["load_model"] = state.function(name: "load_model") { call in
             guard let path = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
-            let model = try Sequential.load(path)
+            let model = try Sequential.load(path, seed: seed)
             let box = ModelBox(model)
             if let compiled = model.savedCompile {
                 box.optimizer = try compiled.optimizerConfig ?? optimizerConfig(.string(compiled.optimizer.lowercased()))
@@ -363,7 +365,6 @@ enum KerasBinding {
             return call.results(.object(box, ModelBox.luaClass))
         }
         keras["models"] = .table(models)
-        keras["__tune_hypermodel"] = try HypermodelTuning.function(state)
         return .table(keras)
     }
 }

@@ -10,13 +10,14 @@ final class LuaTrialRunner: TrialRunner {
     var lastFatal: LuaError?
     /// Hooks the user overrode; the base class's do nothing, so the rest are not called.
     let overridden: Set<String>
+    static let hooks = ["on_search_begin", "on_search_end", "on_trial_begin", "on_trial_end",
+                        "on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end"]
 
-    init(state: LuaState, instance: LuaValue, arguments: [LuaValue]) throws {
+    init(state: LuaState, instance: LuaValue, base: LuaTable, arguments: [LuaValue]) throws {
         self.state = state
         self.instance = instance
         self.arguments = arguments
-        let found = try state.invoke(instance, "__overridden_hooks", [])
-        overridden = Set((found.first?.tableValue?.array ?? []).compactMap(\.stringValue))
+        overridden = try state.overridden(instance, base: base, Self.hooks)
     }
 
     func runTrial(_ trial: Trial, tuner: Tuner) throws -> TrialResult {
@@ -29,19 +30,40 @@ final class LuaTrialRunner: TrialRunner {
     func onTrialBegin(_ trial: Trial, tuner: Tuner) throws { try hook("on_trial_begin", [.object(trial, TrialBinding.trialClass)]) }
     func onTrialEnd(_ trial: Trial, tuner: Tuner) throws { try hook("on_trial_end", [.object(trial, TrialBinding.trialClass)]) }
 
+    var observesBatches: Bool { overridden.contains("on_batch_begin") || overridden.contains("on_batch_end") }
+    func onEpochBegin(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {
+        try training("on_epoch_begin", trial, model, epoch, logs)
+    }
+    func onEpochEnd(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {
+        try training("on_epoch_end", trial, model, epoch, logs)
+    }
+    func onBatchBegin(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws {
+        try training("on_batch_begin", trial, model, batch, logs)
+    }
+    func onBatchEnd(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws {
+        try training("on_batch_end", trial, model, batch, logs)
+    }
+
+    /// `tuner:on_epoch_end(trial, model, epoch, logs)` and the other training hooks.
+    private func training(_ name: String, _ trial: Trial, _ model: any TunableModel, _ index: Int, _ logs: [String: Double]) throws {
+        guard overridden.contains(name), let box = model as? ModelBox else { return }
+        _ = try state.invoke(instance, name, [.object(trial, TrialBinding.trialClass), .object(box, ModelBox.luaClass),
+                                              .integer(Int64(index)), LuaCallback.logsTable(logs)])
+    }
+
     private func hook(_ name: String, _ arguments: [LuaValue]) throws {
         guard overridden.contains(name) else { return }
         _ = try translate { try state.invoke(instance, name, arguments) }
     }
 
     /// Maps Lua errors to the engine's kinds: `kt.errors.FailedTrialError` fails the trial without
-    /// retry, `kt.errors.FatalError` stops the search, Ctrl-C interrupts it; anything else is an
-    /// ordinary error (the trial is retried).
+    /// retry, `kt.errors.FatalError` (and its kinds) stops the search, Ctrl-C interrupts it;
+    /// anything else is an ordinary error (the trial is retried).
     private func translate(_ body: () throws -> [LuaValue]) throws -> [LuaValue] {
         do {
             return try body()
         } catch let error as LuaError {
-            if Interrupt.isRequested { throw SearchInterrupted() }
+            if state.interrupt.isRequested { throw SearchInterrupted() }
             switch ErrorsBinding.kind(of: error, state: state) {
             case "FailedTrialError":
                 throw FailedTrialError(ErrorsBinding.message(of: error, state: state), traceback: error.traceback)
@@ -66,7 +88,6 @@ enum TrialResultReader {
         case .number(let d): return .number(d)
         case .string(let s): return .string(s)
         case .table(let table):
-            if let history = HistoryReader.series(of: value) { return .history(history) }
             let pairs = table.pairs
             if !pairs.isEmpty && table.count == pairs.count {
                 return .list(table.array.map { read($0, state: state) })
@@ -81,18 +102,12 @@ enum TrialResultReader {
             }
             return .metrics(metrics.sorted { $0.0 < $1.0 })
         case .userdata:
-            if let history = HistoryReader.series(of: value) { return .history(history) }
+            if let history = HistoryBox.series(of: value, state: state) { return .history(history) }
             return .other(typeName: state.typeName(of: value), description: state.typeName(of: value))
         default:
             return .other(typeName: value.typeName, description: value.typeName)
         }
     }
-}
-
-/// Finds the per-epoch series of a `History` (the keras binding registers how).
-enum HistoryReader {
-    nonisolated(unsafe) static var reader: ((LuaValue) -> [(String, [Double])]?)?
-    static func series(of value: LuaValue) -> [(String, [Double])]? { reader?(value) }
 }
 
 extension LuaState {

@@ -8,7 +8,7 @@ final class ModelBox {
     var lossSpec: LossSpec?
     var metricNames: [String] = []
     /// The shapes the metrics were resolved for.
-    private var resolvedFor: (target: [Int], prediction: [Int])?
+    var resolvedFor: (target: [Int], prediction: [Int])?
 
     init(_ model: Sequential) {
         self.model = model
@@ -76,15 +76,9 @@ final class ModelBox {
         c.method("compile") { call in
             let box = try this(call)
             let args = try compile.bind(call, from: 2)
-            box.optimizer = try KerasBinding.optimizerConfig(args["optimizer"].isNil ? .string("rmsprop") : args["optimizer"])
             guard !args["loss"].isNil else { throw args.error("loss", "is required (a name such as \"mse\" or a keras.losses object)") }
-            box.lossSpec = try KerasBinding.lossSpec(args["loss"])
-            box.metricNames = try (args.table("metrics")?.array ?? []).map { value in
-                guard let name = value.stringValue else { throw args.error("metrics", "must be a list of metric names") }
-                return name
-            }
-            box.model.compile(optimizer: try Optimizers.from(config: box.optimizer!), loss: try box.loss(), metrics: [])
-            box.resolvedFor = nil
+            try box.recompile(optimizer: args["optimizer"].isNil ? .string("rmsprop") : args["optimizer"], loss: args["loss"],
+                              metrics: args["metrics"], function: "compile")
             return 0
         }
         c.method("fit") { call in
@@ -100,7 +94,7 @@ final class ModelBox {
                               try TensorReader.tensor(pair[2], function: "fit", argument: "validation_data[2]"))
             }
             let callbacks = try KerasBinding.callbacks(args.table("callbacks"), model: call.value(at: 1), state: call.state)
-            box.model.cancellation = Interrupt.cancellation
+            box.model.cancellation = call.state.interrupt.cancellation
             let history = try box.model.fit(x: x, y: y, batchSize: args.integer("batch_size", default: 32),
                                             epochs: args.integer("epochs", default: 1), initialEpoch: args.integer("initial_epoch", default: 0),
                                             verbose: try verbosity(args["verbose"], default: 1), callbacks: callbacks,
@@ -114,7 +108,7 @@ final class ModelBox {
             let x = try TensorReader.tensor(args["x"], function: "evaluate", argument: "x")
             let y = try TensorReader.tensor(args["y"], function: "evaluate", argument: "y")
             try box.prepare(x: x, y: y, function: "evaluate")
-            box.model.cancellation = Interrupt.cancellation
+            box.model.cancellation = call.state.interrupt.cancellation
             let callbacks = try KerasBinding.callbacks(args.table("callbacks"), model: call.value(at: 1), state: call.state)
             let logs = try box.model.evaluate(x: x, y: y, batchSize: args.integer("batch_size", default: 32),
                                               verbose: try verbosity(args["verbose"], default: 1), callbacks: callbacks)
@@ -127,7 +121,7 @@ final class ModelBox {
             let box = try this(call)
             let args = try predict.bind(call, from: 2)
             let x = try TensorReader.tensor(args["x"], function: "predict", argument: "x")
-            box.model.cancellation = Interrupt.cancellation
+            box.model.cancellation = call.state.interrupt.cancellation
             let out = try box.model.predict(x, batchSize: args.integer("batch_size", default: 32),
                                             verbose: try verbosity(args["verbose"], default: 0))
             return call.results(.object(TensorBox(out), TensorBox.luaClass))
@@ -182,6 +176,30 @@ final class ModelBox {
         return c
     }()
 
+    /// Compiles with what is given; an argument left nil keeps what the model was compiled with
+    /// (the tuner's `optimizer`, `loss` and `metrics` override a built model's this way).
+    func recompile(optimizer: LuaValue, loss: LuaValue, metrics: LuaValue, function: String = "Tuner") throws {
+        if !optimizer.isNil { self.optimizer = try KerasBinding.optimizerConfig(optimizer) }
+        if !loss.isNil { lossSpec = try KerasBinding.lossSpec(loss) }
+        if !metrics.isNil {
+            guard let list = metrics.tableValue else {
+                throw LuaCallError("\(function): metrics must be a list of metric names (got \(metrics.typeName))")
+            }
+            metricNames = try list.array.map { value in
+                guard let name = value.stringValue else {
+                    throw LuaCallError("\(function): metrics must be a list of metric names (got a \(value.typeName) in it)")
+                }
+                return name
+            }
+        }
+        guard lossSpec != nil else { return }
+        // Keras compiles with "rmsprop" when no optimizer is named.
+        if self.optimizer == nil { self.optimizer = try KerasBinding.optimizerConfig(.string("rmsprop")) }
+        guard let optimizer = self.optimizer else { return }
+        model.compile(optimizer: try Optimizers.from(config: optimizer), loss: try self.loss(), metrics: [])
+        resolvedFor = nil
+    }
+
     func loss() throws -> any Loss {
         switch lossSpec {
         case .named(let name)?: return try Losses.named(name)
@@ -232,6 +250,12 @@ final class OptimizerHandle {
 final class HistoryBox {
     let history: History
     init(_ history: History) { self.history = history }
+
+    /// The per-epoch series of a `History` value, by metric name; nil for any other value.
+    static func series(of value: LuaValue, state: LuaState) -> [(String, [Double])]? {
+        guard case .userdata(let ref) = value, let box = state.objectValue(ref) as? HistoryBox else { return nil }
+        return box.history.history.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
 
     nonisolated(unsafe) static let luaClass: LuaClass = {
         let c = LuaClass(name: "History")

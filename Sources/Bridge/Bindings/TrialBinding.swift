@@ -67,7 +67,7 @@ enum TrialBinding {
     nonisolated(unsafe) static let oracleClass: LuaClass = {
         let c = LuaClass(name: "Oracle")
         func this(_ call: LuaCall) throws -> Oracle {
-            guard let oracle = call.object(at: 1, as: Oracle.self) else {
+            guard let oracle = call.object(at: 1, as: Oracle.self) ?? call.handle(at: 1, as: Oracle.self) else {
                 throw LuaCallError("\(call.functionName): call it as oracle:\(call.functionName)(…)")
             }
             return oracle

@@ -20,9 +20,5 @@ public enum Tunelua {
         }
         state.preload("tunelua.keras") { state in try KerasBinding.module(state) }
         state.preload("tunelua.data") { state in DataBinding.module(state) }
-        HistoryReader.reader = { value in
-            guard case .userdata(let ref) = value, let box = ref.state.objectValue(ref) as? HistoryBox else { return nil }
-            return box.history.history.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        }
     }
 }

@@ -4,72 +4,53 @@ import Foundation
 /// The Swift side of a Lua tuner instance.
 final class TunerHandle {
     let tuner: Tuner
+    /// The hypermodel (a `kt.HyperModel` instance), or nil for a `run_trial` tuner.
     let hypermodel: LuaValue
-    let executionsPerTrial: Int
-    init(tuner: Tuner, hypermodel: LuaValue, executionsPerTrial: Int) {
+    let compile: CompileOverrides
+    /// What `tuner.oracle` returns: the oracle userdata, or a Lua oracle's instance table.
+    let oracleValue: LuaValue
+    /// Set when the project was closed (`tuner:close()`, or reopened by a newer tuner).
+    private(set) var closedBecause: String?
+
+    init(tuner: Tuner, hypermodel: LuaValue, compile: CompileOverrides, oracleValue: LuaValue) {
         self.tuner = tuner
         self.hypermodel = hypermodel
-        self.executionsPerTrial = executionsPerTrial
+        self.compile = compile
+        self.oracleValue = oracleValue
     }
+
+    func close(because reason: String) {
+        guard closedBecause == nil else { return }
+        closedBecause = reason
+        tuner.close()
+    }
+
+    /// The hypermodel adapted for one call (`arguments` go on to its `fit`).
+    func adapter(_ state: LuaState, arguments: [LuaValue] = []) -> LuaHypermodel {
+        LuaHypermodel(state: state, hypermodel: hypermodel, compile: compile, arguments: arguments)
+    }
+
     nonisolated(unsafe) static let luaClass = LuaClass(name: "TunerHandle")
 }
 
-/// How a tuner class makes its oracle from the constructor's arguments (`kt.RandomSearch{…}` takes
-/// the oracle's arguments inline, as Keras Tuner's tuners do).
-struct OracleFactory {
-    /// The tuner's name (`RandomSearch`) and the oracle's (`RandomSearchOracle`).
-    let tunerName: String
-    var oracleName: String { tunerName + "Oracle" }
-    /// The oracle's own arguments beyond the base ones.
-    let parameters: [Signature.Param]
-    let defaultMaxTrials: Int?
-    let make: (_ args: Arguments, _ base: OracleArguments) throws -> Oracle
+/// The projects this state's tuners hold, so re-creating a tuner on a project an earlier tuner of
+/// the same script still holds (the REPL's everyday case) hands the project over, as Keras Tuner
+/// reloads it, instead of failing on the lock.
+final class OpenProjects {
+    private var holders: [String: WeakHandle] = [:]
+    private struct WeakHandle { weak var handle: TunerHandle? }
+
+    func holder(of path: String) -> TunerHandle? { holders[path]?.handle }
+    func opened(_ path: String, by handle: TunerHandle) { holders[path] = WeakHandle(handle: handle) }
 }
 
-/// The arguments every oracle takes (Keras Tuner's `Oracle.__init__`).
-struct OracleArguments {
-    let objective: Objective
-    let maxTrials: Int?
-    let hyperparameters: HyperParameters?
-    let allowNewEntries: Bool
-    let tuneNewEntries: Bool
-    let seed: Int?
-    let maxRetriesPerTrial: Int
-    let maxConsecutiveFailedTrials: Int?
-
-    static let parameters: [Signature.Param] = [
-        .init("objective", .any), .init("max_trials", .integer), .init("hyperparameters", .object),
-        .init("allow_new_entries", .boolean), .init("tune_new_entries", .boolean), .init("seed", .integer),
-        .init("max_retries_per_trial", .integer), .init("max_consecutive_failed_trials", .integer),
-    ]
-
-    init(_ args: Arguments, defaultMaxTrials: Int?, call: LuaCall) throws {
-        objective = try ObjectiveBox.parse(args["objective"])
-        maxTrials = args.has("max_trials") ? args.integer("max_trials") : defaultMaxTrials
-        if args.has("hyperparameters") {
-            guard case .userdata(let ref) = args["hyperparameters"],
-                  let hp = call.state.objectValue(ref) as? HyperParameters else {
-                throw args.error("hyperparameters", "must be a kt.HyperParameters() object")
-            }
-            hyperparameters = hp
-        } else {
-            hyperparameters = nil
-        }
-        allowNewEntries = args.bool("allow_new_entries", default: true)
-        tuneNewEntries = args.bool("tune_new_entries", default: true)
-        seed = args.integer("seed")
-        maxRetriesPerTrial = args.integer("max_retries_per_trial", default: 0)
-        maxConsecutiveFailedTrials = args.values["max_consecutive_failed_trials"] == nil ? 3 : args.integer("max_consecutive_failed_trials")
-    }
-}
-
-/// `kt.Tuner`, `kt.RandomSearch`, `kt.GridSearch`, `kt.HyperModel`, `kt.oracles.*`, `kt.Objective`,
-/// `kt.errors`.
+/// `kt.Tuner`, `kt.RandomSearch` and the other tuners, `kt.HyperModel`, `kt.oracles.*`,
+/// `kt.Objective`, `kt.errors`.
 enum TunerBinding {
     /// Methods a user may override by passing a function in the constructor table.
     static let overridable = ["run_trial", "on_trial_begin", "on_trial_end", "on_search_begin", "on_search_end",
                               "on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end", "build",
-                              "declare_hyperparameters", "fit"]
+                              "declare_hyperparameters", "fit", "load_model", "save_model"]
 
     static let tunerParameters: [Signature.Param] = [
         .init("hypermodel", .any), .init("max_model_size", .integer), .init("optimizer", .any), .init("loss", .any),
@@ -78,147 +59,61 @@ enum TunerBinding {
         .init("executions_per_trial", .integer), .init("storage", .string), .init("verbose", .any),
     ]
 
-    /// Oracle kinds by tuner name; later issues add theirs.
-    nonisolated(unsafe) static var factories: [OracleFactory] = [
-        OracleFactory(tunerName: "RandomSearch", parameters: [], defaultMaxTrials: 10) { _, base in
-            try RandomSearchOracle(objective: base.objective, maxTrials: base.maxTrials, hyperparameters: base.hyperparameters,
-                                   allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries, seed: base.seed,
-                                   maxRetriesPerTrial: base.maxRetriesPerTrial,
-                                   maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)
-        },
-        OracleFactory(tunerName: "BayesianOptimization",
-                      parameters: [.init("num_initial_points", .integer), .init("alpha", .number), .init("beta", .number),
-                                   .init("acquisition", .string)],
-                      defaultMaxTrials: 10) { args, base in
-            let acquisition: Acquisition
-            switch try args.choice("acquisition", among: ["lcb", "ei"], default: "lcb") {
-            case "ei": acquisition = .expectedImprovement
-            default: acquisition = .lowerConfidenceBound
-            }
-            return try BayesianOptimizationOracle(
-                objective: base.objective, maxTrials: base.maxTrials, numInitialPoints: args.integer("num_initial_points"),
-                alpha: args.double("alpha", default: 1e-4), beta: args.double("beta", default: 2.6), seed: base.seed,
-                hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries,
-                maxRetriesPerTrial: base.maxRetriesPerTrial, maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials,
-                acquisition: acquisition)
-        },
-        OracleFactory(tunerName: "TPE",
-                      parameters: [.init("n_startup_trials", .integer), .init("n_ei_candidates", .integer),
-                                   .init("prior_weight", .number), .init("consider_magic_clip", .boolean),
-                                   .init("consider_endpoints", .boolean), .init("multivariate", .boolean)],
-                      defaultMaxTrials: 10) { args, base in
-            try TPEOracle(objective: base.objective, maxTrials: base.maxTrials, nStartupTrials: args.integer("n_startup_trials", default: 10),
-                          nEICandidates: args.integer("n_ei_candidates", default: 24), priorWeight: args.double("prior_weight", default: 1.0),
-                          considerMagicClip: args.bool("consider_magic_clip", default: true),
-                          considerEndpoints: args.bool("consider_endpoints", default: false),
-                          multivariate: args.bool("multivariate", default: true), seed: base.seed,
-                          hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
-                          tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
-                          maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)
-        },
-        OracleFactory(tunerName: "Hyperband",
-                      parameters: [.init("max_epochs", .integer), .init("factor", .integer),
-                                   .init("hyperband_iterations", .integer)],
-                      defaultMaxTrials: nil) { args, base in
-            try HyperbandOracle(objective: base.objective, maxEpochs: args.integer("max_epochs", default: 100),
-                                factor: args.integer("factor", default: 3),
-                                hyperbandIterations: args.integer("hyperband_iterations", default: 1), seed: base.seed,
-                                hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
-                                tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
-                                maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials, maxTrials: base.maxTrials)
-        },
-        OracleFactory(tunerName: "GridSearch", parameters: [], defaultMaxTrials: nil) { _, base in
-            try GridSearchOracle(objective: base.objective, maxTrials: base.maxTrials, hyperparameters: base.hyperparameters,
-                                 allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries, seed: base.seed,
-                                 maxRetriesPerTrial: base.maxRetriesPerTrial,
-                                 maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)
-        },
-    ]
-
     static func install(into module: LuaTable, state: LuaState) throws {
         module["Objective"] = state.function(name: "Objective") { call in
             let args = try ObjectiveBox.signature.bind(call)
             let objective = try Objective(args.string("name")!, direction: args.string("direction")!)
             return call.results(.object(ObjectiveBox(objective), ObjectiveBox.luaClass))
         }
-        module["errors"] = try ErrorsBinding.make(state: state)
-        let hyperModel = try makeHyperModelClass(state: state)
+        let errors = try ErrorsBinding.make(state: state)
+        ErrorsBinding.remember(errors, in: state)
+        module["errors"] = errors
+        let hyperModel = try HyperModelBinding.makeClass(state: state)
         module["HyperModel"] = .table(hyperModel.table)
 
         let base = try makeTunerClass(state: state, hyperModel: hyperModel)
         module["Tuner"] = .table(base.table)
-        let oracles = state.newTable()
-        oracles["Oracle"] = state.function(name: "Oracle") { call in
-            let args = try Signature("Oracle", OracleArguments.parameters).bind(call)
-            let b = try OracleArguments(args, defaultMaxTrials: nil, call: call)
-            return call.results(.object(try Oracle(objective: b.objective, maxTrials: b.maxTrials, hyperparameters: b.hyperparameters,
-                                                   allowNewEntries: b.allowNewEntries, tuneNewEntries: b.tuneNewEntries, seed: b.seed,
-                                                   maxRetriesPerTrial: b.maxRetriesPerTrial,
-                                                   maxConsecutiveFailedTrials: b.maxConsecutiveFailedTrials),
-                                        TrialBinding.oracleClass))
-        }
-        for factory in factories {
+        for factory in OracleBinding.factories {
             let tunerClass = try state.makeClass(factory.tunerName, parent: base)
-            tunerClass.initializer { call in try initialize(call, factory: factory) }
+            tunerClass.initializer { call in try initialize(call, factory: factory, base: base, hyperModel: hyperModel) }
             module[factory.tunerName] = .table(tunerClass.table)
-            let signature = Signature(factory.oracleName, OracleArguments.parameters + factory.parameters)
-            oracles[factory.oracleName] = state.function(name: factory.oracleName) { call in
-                let args = try signature.bind(call)
-                let b = try OracleArguments(args, defaultMaxTrials: factory.defaultMaxTrials, call: call)
-                return call.results(.object(try factory.make(args, b), TrialBinding.oracleClass))
-            }
         }
+        let oracles = state.newTable()
+        _ = try OracleBinding.install(into: oracles, state: state)
         module["oracles"] = .table(oracles)
     }
 
-    // MARK: - HyperModel
+    // MARK: - The tuner class
 
-    static func makeHyperModelClass(state: LuaState) throws -> ExtendableClass {
-        let hyperModel = try state.makeClass("HyperModel")
-        try state.load("""
-            local HyperModel = ...
-            function HyperModel.__init(self, opts)
-              if opts ~= nil and type(opts) ~= "table" then
-                error("HyperModel: expected an options table {name=…, tunable=…}", 3)
-              end
-              opts = opts or {}
-              self.name = opts.name
-              self.tunable = opts.tunable ~= false
-            end
-            function HyperModel:build(hp)
-              error("HyperModel:build(hp) is not implemented: override it in your subclass", 2)
-            end
-            function HyperModel:declare_hyperparameters(hp) end
-            --- Keras Tuner's HyperModel.fit: trains the built model with the search's arguments.
-            function HyperModel:fit(hp, model, ...) return model:fit(...) end
-            """, chunkName: "=tunelua.HyperModel").call([.table(hyperModel.table)])
-        return hyperModel
+    static func handle(_ call: LuaCall) throws -> TunerHandle {
+        guard let h = call.handle(at: 1, as: TunerHandle.self) else {
+            throw LuaCallError("\(call.functionName): call it on a tuner, as tuner:\(call.functionName)(…)")
+        }
+        if let reason = h.closedBecause {
+            throw LuaCallError("\(call.functionName): this tuner is closed (\(reason)); use the newer tuner, or create one again")
+        }
+        return h
     }
-
-    // MARK: - Tuners
 
     static func makeTunerClass(state: LuaState, hyperModel: ExtendableClass) throws -> ExtendableClass {
         let tuner = try state.makeClass("Tuner")
-        tuner.initializer { call in try initialize(call, factory: nil) }
-        func handle(_ call: LuaCall) throws -> TunerHandle {
-            guard let h = call.handle(at: 1, as: TunerHandle.self) else {
-                throw LuaCallError("\(call.functionName): call it on a tuner, as tuner:\(call.functionName)(…)")
-            }
-            return h
-        }
+        tuner.initializer { call in try initialize(call, factory: nil, base: tuner, hyperModel: hyperModel) }
+        // The hooks do nothing unless overridden (the search loop calls only overridden ones).
+        for name in LuaTrialRunner.hooks { tuner.method(name) { _ in 0 } }
         tuner.method("search") { call in
             let h = try handle(call)
             let arguments = call.values(from: 2)
-            var verbose: Int?
-            if let options = arguments.last?.tableValue, let v = options["verbose"].integerValue {
-                verbose = Int(v)
-            }
+            let verbose = arguments.last?.tableValue?["verbose"].integerValue.map(Int.init)
             // Again if the constructor's build failed (it may need what the script set up after it).
             if h.tuner.oracle.hyperparameters.space.isEmpty && !h.hypermodel.isNil {
-                _ = try call.state.invoke(call.value(at: 1), "__populate_initial_space", [])
+                h.tuner.populateInitialSpace(h.adapter(call.state))
             }
-            let runner = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), arguments: arguments)
-            h.tuner.interruptRequested = { Interrupt.isRequested }
+            let runner = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), base: tuner.table, arguments: arguments)
+            let interrupt = call.state.interrupt
+            h.tuner.interruptRequested = { interrupt.isRequested }
+            let luaOracle = h.tuner.oracle as? LuaOracle
+            luaOracle?.instance = h.oracleValue.tableValue
+            defer { luaOracle?.instance = nil }
             do {
                 try h.tuner.search(runner, verbose: verbose)
             } catch is FatalError {
@@ -227,89 +122,106 @@ enum TunerBinding {
             }
             return 0
         }
+        // Keras Tuner's Tuner.run_trial for a hypermodel; the engine owns what a trial does.
+        tuner.method("run_trial") { call in
+            let h = try handle(call)
+            guard let trial = call.object(at: 2, as: Trial.self) else { throw call.typeError(1, expected: "Trial") }
+            guard !h.hypermodel.isNil else {
+                throw LuaCallError("run_trial: this tuner has no run_trial of its own and no hypermodel; pass run_trial = function(self, trial, ...) … end, or a build function")
+            }
+            let hypermodel = h.adapter(call.state, arguments: call.values(from: 3))
+            let hooks = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), base: tuner.table, arguments: [])
+            try ErrorsBinding.raisingEngineKinds(call.state) {
+                _ = try h.tuner.modelTuning.runTrial(trial, tuner: h.tuner, hypermodel: hypermodel, hooks: hooks)
+            }
+            let results = hypermodel.fitResults
+            return call.results(results.count == 1 ? results[0] : .array(results))
+        }
+        tuner.method("load_model") { call in
+            let h = try handle(call)
+            guard !h.hypermodel.isNil else { throw LuaCallError("load_model: this tuner has no hypermodel") }
+            let trial: Trial
+            if let id = call.string(at: 2) {
+                trial = try h.tuner.oracle.getTrial(id)
+            } else if let given = call.object(at: 2, as: Trial.self) {
+                trial = given
+            } else {
+                throw call.typeError(1, expected: "Trial or trial id")
+            }
+            let model = try ErrorsBinding.raisingEngineKinds(call.state) {
+                try h.tuner.modelTuning.loadModel(trial, tuner: h.tuner, hypermodel: h.adapter(call.state))
+            }
+            guard let box = model as? ModelBox else { return call.results(.nil) }
+            return call.results(.object(box, ModelBox.luaClass))
+        }
+        tuner.method("get_best_models") { call in
+            let h = try handle(call)
+            guard !h.hypermodel.isNil else { throw LuaCallError("get_best_models: this tuner has no hypermodel") }
+            let n = call.value(at: 2).integerValue.map(Int.init) ?? 1
+            let instance = call.value(at: 1)
+            // Through load_model, so an override of it is used, as in Keras Tuner.
+            return call.results(.array(try h.tuner.oracle.getBestTrials(n).map { trial in
+                try call.state.invoke(instance, "load_model", [.object(trial, TrialBinding.trialClass)]).first ?? .nil
+            }))
+        }
+        tuner.method("save_model") { call in
+            let h = try handle(call)
+            guard let id = call.string(at: 2) else { throw call.typeError(1, expected: "string") }
+            guard let model = call.object(at: 3, as: ModelBox.self) else { throw call.typeError(2, expected: "model") }
+            try h.tuner.saveModel(trialId: id, model: model, step: call.value(at: 4).integerValue.map(Int.init) ?? 0)
+            return 0
+        }
         tuner.method("get_best_hyperparameters") { call in
             let h = try handle(call)
             let n = call.value(at: 2).integerValue.map(Int.init) ?? 1
             return call.results(.array(h.tuner.getBestHyperparameters(n).map { .object($0, HyperParametersBinding.luaClass) }))
         }
         tuner.method("results_summary") { call in
-            let h = try handle(call)
-            h.tuner.resultsSummary(call.value(at: 2).integerValue.map(Int.init) ?? 10)
+            try handle(call).tuner.resultsSummary(call.value(at: 2).integerValue.map(Int.init) ?? 10)
             return 0
         }
         tuner.method("search_space_summary") { call in
-            let h = try handle(call)
-            h.tuner.searchSpaceSummary(extended: call.value(at: 2).boolValue ?? false)
+            try handle(call).tuner.searchSpaceSummary(extended: call.value(at: 2).boolValue ?? false)
             return 0
         }
         tuner.method("get_state") { call in call.results(LuaValue(try handle(call).tuner.getState())) }
         tuner.method("set_state") { call in
-            let h = try handle(call)
-            try h.tuner.setState(try call.value(at: 2).json(path: "set_state"))
+            try handle(call).tuner.setState(try call.value(at: 2).json(path: "set_state"))
+            return 0
+        }
+        tuner.method("close") { call in
+            call.handle(at: 1, as: TunerHandle.self)?.close(because: "tuner:close() was called")
             return 0
         }
         tuner.getter("remaining_trials") { call in
             call.results(try handle(call).tuner.remainingTrials.map { .integer(Int64($0)) } ?? .nil)
         }
-        tuner.getter("oracle") { call in call.results(.object(try handle(call).tuner.oracle, TrialBinding.oracleClass)) }
+        tuner.getter("oracle") { call in call.results(try handle(call).oracleValue) }
         tuner.getter("hypermodel") { call in call.results(try handle(call).hypermodel) }
         tuner.getter("project_dir") { call in call.results(.string(try handle(call).tuner.projectDirectory)) }
-        tuner.getter("executions_per_trial") { call in call.results(.integer(Int64(try handle(call).executionsPerTrial))) }
-        try HypermodelTuning.install(on: tuner, state: state)
-        // Hooks do nothing by default; `run_trial` tunes the hypermodel (needs tunelua.keras).
-        try state.load("""
-            local Tuner = ...
-            function Tuner:on_search_begin() end
-            function Tuner:on_search_end() end
-            function Tuner:on_trial_begin(trial) end
-            function Tuner:on_trial_end(trial) end
-            function Tuner:on_epoch_begin(trial, model, epoch, logs) end
-            function Tuner:on_epoch_end(trial, model, epoch, logs) end
-            function Tuner:on_batch_begin(trial, model, batch, logs) end
-            function Tuner:on_batch_end(trial, model, batch, logs) end
-            function Tuner:run_trial(trial, ...)
-              local ok, keras = pcall(require, "tunelua.keras")
-              if not ok or self.hypermodel == nil then
-                error("run_trial: this tuner has no run_trial of its own and " ..
-                      (self.hypermodel == nil and "no hypermodel" or "model tuning is not available yet") ..
-                      "; pass run_trial = function(self, trial, ...) … end, or a build function", 2)
-              end
-              return keras.__tune_hypermodel(self, trial, ...)
-            end
-            Tuner.__tostring = function(self) return "<" .. getmetatable(self).__name .. ">" end
-            --- Keras Tuner's _populate_initial_space: one build to declare the space, so the first
-            --- trial already draws every hyperparameter. A build that fails here is left for the
-            --- first trial to report as its failure.
-            function Tuner.__populate_initial_space(self)
-              local hp = self.oracle:get_space()
-              if pcall(self.hypermodel.build, self.hypermodel, hp) then self.oracle:update_space(hp) end
-            end
-            --- The hooks this instance overrides (the base class's do nothing).
-            function Tuner.__overridden_hooks(self)
-              local names = {}
-              for _, name in ipairs({ "on_search_begin", "on_search_end", "on_trial_begin", "on_trial_end" }) do
-                if self[name] ~= Tuner[name] then names[#names + 1] = name end
-              end
-              return names
-            end
-            --- Keras Tuner refuses a tuner that has neither a hypermodel nor its own run_trial.
-            function Tuner.__check_hypermodel(self)
-              if self.hypermodel == nil and self.run_trial == Tuner.run_trial then
-                error(getmetatable(self).__name .. ": no hypermodel and no run_trial: pass a build function " ..
-                      "(the first argument or hypermodel=), or run_trial = function(self, trial, ...) … end, " ..
-                      "or subclass with :extend() and define run_trial", 0)
-              end
-            end
-            """, chunkName: "=tunelua.Tuner").call([.table(tuner.table)])
-        _ = hyperModel
+        tuner.getter("tuner_id") { call in call.results(.string(try handle(call).tuner.tunerId)) }
+        tuner.getter("executions_per_trial") { call in
+            call.results(.integer(Int64(try handle(call).tuner.modelTuning.executionsPerTrial)))
+        }
+        tuner.getter("max_model_size") { call in
+            call.results(try handle(call).tuner.modelTuning.maxModelSize.map { .integer(Int64($0)) } ?? .nil)
+        }
+        tuner.table["__tostring"] = state.function(name: "__tostring") { call in
+            let name = call.value(at: 1).tableValue?.metatable?["__name"].stringValue ?? "Tuner"
+            return call.results(.string("<\(name)>"))
+        }
         return tuner
     }
 
-    /// `Tuner.__init(self, …)`: binds the arguments, makes the oracle, opens the project.
-    static func initialize(_ call: LuaCall, factory: OracleFactory?) throws -> Int32 {
+    // MARK: - Construction
+
+    /// `Tuner.__init(self, …)`: binds the arguments, makes the oracle, opens the project, and
+    /// declares the hypermodel's search space.
+    static func initialize(_ call: LuaCall, factory: OracleFactory?, base: ExtendableClass, hyperModel: ExtendableClass) throws -> Int32 {
         let name = factory?.tunerName ?? "Tuner"
-        var params = tunerParameters
-        if let factory { params += OracleArguments.parameters + factory.parameters } else { params.append(.init("oracle", .object)) }
+        // Keras Tuner's order: `Tuner(oracle, hypermodel, …)`, `RandomSearch(hypermodel, objective, …)`.
+        let params = factory.map { tunerParameters.prefix(1) + OracleArguments.parameters + $0.parameters + tunerParameters.dropFirst() }
+            ?? [.init("oracle", .any)] + tunerParameters
         let signature = Signature(name, params, acceptsExtraKeywords: true)
         let args = try signature.bind(call, from: 2)
         guard let instance = call.value(at: 1).tableValue else { throw LuaCallError("\(name): constructor called without an instance") }
@@ -321,60 +233,66 @@ enum TunerBinding {
             }
             instance[key] = value
         }
+        for ignored in ["logger", "distribution_strategy"] where args.has(ignored) {
+            warn(call, "\(name): the `\(ignored)` argument is not supported and will be ignored"
+                 + (ignored == "distribution_strategy" ? " (run trials in parallel with workers = N)" : ""))
+        }
         let oracle: Oracle
+        var oracleValue: LuaValue
         if let factory {
             oracle = try factory.make(args, try OracleArguments(args, defaultMaxTrials: factory.defaultMaxTrials, call: call))
+            oracleValue = .object(oracle, TrialBinding.oracleClass)
         } else {
-            guard case .userdata(let ref) = args["oracle"], let given = call.state.objectValue(ref) as? Oracle else {
-                throw args.error("oracle", "is required: pass an oracle such as kt.oracles.RandomSearchOracle{…}")
+            oracleValue = args["oracle"]
+            guard let given = OracleBinding.oracle(in: oracleValue, state: call.state) else {
+                throw args.error("oracle", oracleValue.isNil
+                    ? "is required: pass an oracle such as kt.oracles.RandomSearchOracle{…}"
+                    : "must be an oracle such as kt.oracles.RandomSearchOracle{…} or an instance of a kt.oracles.Oracle subclass (got \(call.state.typeName(of: oracleValue)))")
             }
             oracle = given
+            if case .userdata = oracleValue { oracleValue = .object(oracle, TrialBinding.oracleClass) }
         }
-        let hypermodel = try wrapHypermodel(args["hypermodel"], state: call.state)
-        let verbose = args["verbose"].integerValue.map(Int.init) ?? 1
+        let hypermodel = try HyperModelBinding.hypermodel(args["hypermodel"], tunerName: name, hyperModel: hyperModel, state: call.state)
+        if hypermodel.isNil, try call.state.overridden(.table(instance), base: base.table, ["run_trial"]).isEmpty {
+            throw LuaCallError("\(name): no hypermodel and no run_trial: pass a build function (the first argument or hypermodel=), or run_trial = function(self, trial, ...) … end, or subclass with :extend() and define run_trial")
+        }
         if args.has("storage") {
             throw args.error("storage", "PostgreSQL storage is not available in this build yet; omit it to use the project's SQLite file")
         }
         if ProcessInfo.processInfo.environment["TUNELUA_STORAGE"] != nil {
             throw LuaCallError("\(name): TUNELUA_STORAGE is set, but PostgreSQL storage is not available in this build yet; unset it to use the project's SQLite file")
         }
-        let open = {
-            try Tuner(oracle: oracle, directory: args.string("directory", default: "."),
-                      projectName: args.string("project_name", default: "untitled_project"),
-                      overwrite: args.bool("overwrite", default: false), tunerId: args.string("tuner_id", default: "tuner0"),
-                      verbose: verbose)
-        }
-        let engineTuner: Tuner
-        do {
-            engineTuner = try open()
-        } catch let error as EngineError where error.kind == .projectLocked {
-            // The lock may belong to an earlier tuner of this very script that Lua has not collected.
-            call.state.collectGarbage()
-            engineTuner = try open()
-        }
-        let executions = args.integer("executions_per_trial", default: 1)
-        guard executions >= 1 else { throw args.error("executions_per_trial", "must be >= 1, got \(executions)") }
-        call.state.setHandle(TunerHandle(tuner: engineTuner, hypermodel: hypermodel, executionsPerTrial: executions),
-                             class: TunerHandle.luaClass, on: instance)
-        _ = try call.state.invoke(.table(instance), "__check_hypermodel", [])
+        var compile = CompileOverrides(optimizer: args["optimizer"], loss: args["loss"], metrics: args["metrics"])
+        if !compile.metrics.isNil && compile.metrics.tableValue == nil { throw args.error("metrics", "must be a list of metric names") }
+        if compile.isEmpty { compile = CompileOverrides() }
+
+        let directory = args.string("directory", default: ".")
+        let projectName = args.string("project_name", default: "untitled_project")
+        let projects = call.state.perState("tunelua.projects") { OpenProjects() }
+        let path = URL(fileURLWithPath: directory).appendingPathComponent(projectName).standardizedFileURL.path
+        // An earlier tuner of this script holds the project: it hands it over.
+        projects.holder(of: path)?.close(because: "its project was reopened by a newer tuner")
+        let engineTuner = try Tuner(oracle: oracle, directory: directory, projectName: projectName,
+                                    overwrite: args.bool("overwrite", default: false),
+                                    tunerId: args.string("tuner_id", default: "tuner0"),
+                                    verbose: args["verbose"].integerValue.map(Int.init) ?? 1)
+        engineTuner.modelTuning = try ModelTuning(executionsPerTrial: args.integer("executions_per_trial", default: 1),
+                                                  maxModelSize: args.integer("max_model_size"),
+                                                  overridesCompile: !compile.isEmpty)
+        let handle = TunerHandle(tuner: engineTuner, hypermodel: hypermodel, compile: compile, oracleValue: oracleValue)
+        projects.opened(path, by: handle)
+        call.state.setHandle(handle, class: TunerHandle.luaClass, on: instance)
         // As Keras Tuner's constructor does, so search_space_summary() shows the space before search.
         if !hypermodel.isNil && oracle.hyperparameters.space.isEmpty {
-            _ = try call.state.invoke(.table(instance), "__populate_initial_space", [])
+            engineTuner.populateInitialSpace(handle.adapter(call.state))
         }
         return 0
     }
 
-    /// A build function becomes a `HyperModel` whose `build(hp)` calls it, as Keras Tuner wraps one.
-    static func wrapHypermodel(_ value: LuaValue, state: LuaState) throws -> LuaValue {
-        guard let function = value.functionValue else { return value }
-        let wrap = try state.load("""
-            local build = ...
-            local HyperModel = require("tunelua").HyperModel
-            local model = HyperModel()
-            function model:build(hp) return build(hp) end
-            return model
-            """, chunkName: "=tunelua.HyperModel")
-        return try wrap.call([.function(function)]).first ?? .nil
+    /// A warning on standard error at the user's line, as Python's `warnings.warn` prints one.
+    static func warn(_ call: LuaCall, _ message: String) {
+        Console.flush()
+        Console.writeError("\(userPosition(call.L))warning: \(message)\n")
     }
 }
 

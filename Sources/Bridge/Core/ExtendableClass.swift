@@ -89,7 +89,16 @@ extension LuaState {
           return f(obj, ...)
         end
         local function has(obj, name) return obj[name] ~= nil end
-        return { Object = Object, make = make, invoke = invoke, has = has }
+        --- The names among `...` whose method `obj` has replaced (it differs from `base`'s).
+        local function overridden(obj, base, ...)
+          local names = {}
+          for i = 1, select("#", ...) do
+            local name = select(i, ...)
+            if obj[name] ~= base[name] then names[#names + 1] = name end
+          end
+          return names
+        end
+        return { Object = Object, make = make, invoke = invoke, has = has, overridden = overridden }
         """
 
     /// The class system's table, created on first use.
@@ -129,6 +138,14 @@ extension LuaState {
     public func has(_ instance: LuaValue, _ name: String) throws(LuaError) -> Bool {
         guard let has = try classSystem["has"].functionValue else { return false }
         return try has.call([instance, .string(name)]).first?.boolValue ?? false
+    }
+
+    /// Which of `names` `instance` defines differently from `base` (a subclass or the
+    /// constructor table overrode them).
+    public func overridden(_ instance: LuaValue, base: LuaTable, _ names: [String]) throws(LuaError) -> Set<String> {
+        guard let overridden = try classSystem["overridden"].functionValue else { return [] }
+        let found = try overridden.call([instance, .table(base)] + names.map { .string($0) }).first?.tableValue?.array ?? []
+        return Set(found.compactMap(\.stringValue))
     }
 
     /// The key under which an instance table holds its Swift object.

@@ -1,50 +1,89 @@
 import CLua
 import NN
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Ctrl-C handling. While a state runs code, SIGINT sets a hook that makes the next Lua instruction
-/// raise "interrupted!" (as the standalone `lua` does) and raises a flag that Swift loops (training,
-/// the search loop) poll between steps. A second Ctrl-C before the first is handled kills the
-/// process, so a stuck computation can always be left.
-public enum Interrupt {
-    nonisolated(unsafe) private static var target: OpaquePointer?
-    nonisolated(unsafe) private static var flag: Int32 = 0
+/// Ctrl-C for one Lua state. While the state runs code under `catching`, SIGINT sets a hook that
+/// makes the next Lua instruction raise "interrupted!" (as the standalone `lua` does) and raises a
+/// flag that Swift loops (training, the search loop) poll between steps. A second Ctrl-C before
+/// the first is handled kills the process, so a stuck computation can always be left.
+public final class Interrupt {
+    /// Raised with the flag, for Swift loops that take a cancellation flag (training).
+    public let cancellation = CancellationFlag()
+    private let thread: OpaquePointer
 
-    /// Set with the flag, for Swift loops that take a cancellation flag (training).
-    public static let cancellation = CancellationFlag()
+    init(thread: OpaquePointer) { self.thread = thread }
 
-    /// Whether Ctrl-C was pressed since the last `reset`.
-    public static var isRequested: Bool { flag != 0 }
+    /// Whether Ctrl-C was pressed since `catching` began.
+    public var isRequested: Bool { cancellation.isCancelled }
 
-    public static func reset() {
-        flag = 0
+    /// Runs `body` with Ctrl-C routed to this state; restores the default action afterwards.
+    public func catching<T>(_ body: () throws -> T) rethrows -> T {
         cancellation.reset()
-        if let target { tl_clear_interrupt(target) }
-    }
-
-    /// Runs `body` with Ctrl-C routed to `state`; restores the default action afterwards.
-    public static func catching<T>(_ state: LuaState, _ body: () throws -> T) rethrows -> T {
-        target = state.mainThread
-        flag = 0
-        cancellation.reset()
-        // A parent may have left SIGINT blocked (test runners, some shells' job control).
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigprocmask(SIG_UNBLOCK, &signals, nil)
-        signal(SIGINT) { _ in
-            signal(SIGINT, SIG_DFL)
-            Interrupt.flag = 1
-            Interrupt.cancellation.cancel()
-            if let target = Interrupt.target { tl_interrupt(target) }
-        }
+        let slot = SignalRelay.register(self)
         defer {
-            signal(SIGINT, SIG_DFL)
-            if let target { tl_clear_interrupt(target) }
-            target = nil
+            SignalRelay.unregister(slot)
+            tl_clear_interrupt(thread)
         }
         return try body()
+    }
+
+    /// Called from the signal handler: only an atomic store and `lua_sethook`, both safe there.
+    fileprivate func fire() {
+        cancellation.cancel()
+        tl_interrupt(thread)
+    }
+}
+
+extension LuaState {
+    /// This state's Ctrl-C flag.
+    public var interrupt: Interrupt { perState("interrupt") { Interrupt(thread: mainThread) } }
+}
+
+/// SIGINT is one per process: this routes it to every state running code under `catching` (several
+/// run at once with parallel workers). The handler may not take locks, so it reads a fixed table of
+/// slots that registration fills under a lock.
+private enum SignalRelay {
+    static let capacity = 256
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutableRawPointer?> = {
+        let slots = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
+        return slots
+    }()
+    static let registered = Mutex(0)
+
+    /// Takes a slot for `interrupt` and arms the handler; nil when every slot is taken (that state
+    /// then simply ignores Ctrl-C).
+    static func register(_ interrupt: Interrupt) -> Int? {
+        registered.withLock { count in
+            guard let free = (0..<capacity).first(where: { slots[$0] == nil }) else { return nil }
+            slots[free] = Unmanaged.passUnretained(interrupt).toOpaque()
+            count += 1
+            // A parent may have left SIGINT blocked (test runners, some shells' job control).
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGINT)
+            sigprocmask(SIG_UNBLOCK, &signals, nil)
+            signal(SIGINT) { _ in
+                signal(SIGINT, SIG_DFL)
+                for i in 0..<SignalRelay.capacity {
+                    if let pointer = SignalRelay.slots[i] {
+                        Unmanaged<Interrupt>.fromOpaque(pointer)._withUnsafeGuaranteedRef { $0.fire() }
+                    }
+                }
+            }
+            return free
+        }
+    }
+
+    static func unregister(_ slot: Int?) {
+        guard let slot else { return }
+        registered.withLock { count in
+            slots[slot] = nil
+            count -= 1
+            if count == 0 { signal(SIGINT, SIG_DFL) }
+        }
     }
 }

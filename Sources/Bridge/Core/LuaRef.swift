@@ -132,6 +132,36 @@ public final class LuaTable: LuaRef {
         }
     }
 
+    /// Sets `t[key] = value` for a key of any kind (raw).
+    public func set(_ key: LuaValue, _ value: LuaValue) {
+        let L = state.L
+        push(L)
+        state.push(key, on: L)
+        state.push(value, on: L)
+        lua_rawset(L, -3)
+        tl_pop(L, 1)
+    }
+
+    /// The table's metatable when it is a table (an instance's class).
+    public var metatable: LuaTable? {
+        let L = state.L
+        push(L)
+        guard lua_getmetatable(L, -1) != 0 else { tl_pop(L, 1); return nil }
+        guard lua_type(L, -1) == LUA_TTABLE else { tl_pop(L, 2); return nil }
+        let table = LuaTable(state: state, popping: L)
+        tl_pop(L, 1)
+        return table
+    }
+
+    /// Whether the table has a metatable (an object rather than plain data).
+    public var hasMetatable: Bool {
+        let L = state.L
+        push(L)
+        let has = lua_getmetatable(L, -1) != 0
+        tl_pop(L, has ? 2 : 1)
+        return has
+    }
+
     /// The length of the array part (`#t` without metamethods).
     public var count: Int {
         let L = state.L

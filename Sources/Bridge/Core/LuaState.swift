@@ -38,6 +38,9 @@ public final class LuaState {
     var classSystemCache: LuaTable?
     /// Recognises `kt.errors` objects (set when the tunelua module loads).
     var errorKindFunction: LuaFunction?
+    /// What the bindings keep per state (the open projects, the Keras seed stream, …), so that
+    /// nothing is shared between states running on different threads.
+    private var bindingStorage: [String: AnyObject] = [:]
     /// Modules `require` finds before searching the file system.
     private var preloads: [String: (LuaState) throws -> LuaValue] = [:]
 
@@ -294,6 +297,14 @@ public final class LuaState {
         ref.push(L)
         defer { tl_pop(L, 1) }
         return value(at: -1, on: L)
+    }
+
+    /// The binding object stored under `key` in this state, made on first use.
+    func perState<T: AnyObject>(_ key: String, make: () -> T) -> T {
+        if let existing = bindingStorage[key] as? T { return existing }
+        let made = make()
+        bindingStorage[key] = made
+        return made
     }
 
     /// A fresh empty table.

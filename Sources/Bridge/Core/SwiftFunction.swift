@@ -99,7 +99,7 @@ private func raise(_ error: any Error, on L: OpaquePointer, state: LuaState) -> 
 
 /// `file:line: ` of the innermost Lua function that is the user's, skipping tunelua's own Lua
 /// helpers (chunks named `=tunelua…`), so messages point at the line the user wrote.
-private func userPosition(_ L: OpaquePointer) -> String {
+func userPosition(_ L: OpaquePointer) -> String {
     var level: Int32 = 1
     var info = lua_Debug()
     while lua_getstack(L, level, &info) != 0 {

@@ -12,6 +12,10 @@ public final class HyperParameters: CustomStringConvertible {
     private var currentConditions: [Condition] = []
     /// Bumped whenever `space` grows, so owners can cache an encoding of it.
     public private(set) var spaceVersion = 0
+    /// The condition stacks of the conditional scopes entered so far, by whether they were active
+    /// on entry (Keras Tuner's `active_scopes`/`inactive_scopes`, which explore every branch).
+    public private(set) var activeScopes: [[Condition]] = []
+    public private(set) var inactiveScopes: [[Condition]] = []
 
     public init() {}
 
@@ -106,6 +110,11 @@ public final class HyperParameters: CustomStringConvertible {
         }
         currentConditions.append(try Condition(parentName: full, values: parentValues))
         defer { currentConditions.removeLast() }
+        if currentConditions.allSatisfy({ $0.isActive(values) }) {
+            activeScopes.append(currentConditions)
+        } else {
+            inactiveScopes.append(currentConditions)
+        }
         return try body()
     }
 

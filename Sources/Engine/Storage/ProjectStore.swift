@@ -27,9 +27,11 @@ public protocol ProjectStore: AnyObject {
     /// Saves the oracle's state alone.
     func saveOracleState(_ state: String) throws
 
-    /// Weights blobs per trial and step (for model tuning).
-    func saveCheckpoint(trialId: String, step: Int, data: [UInt8]) throws
-    func loadCheckpoint(trialId: String, step: Int) throws -> [UInt8]?
+    /// Weights blobs per trial and step (for model tuning). `replacingOthers` drops the trial's
+    /// other checkpoints in the same transaction (a new best epoch replaces the previous one).
+    func saveCheckpoint(trialId: String, step: Int, data: [UInt8], replacingOthers: Bool) throws
+    /// The checkpoint saved at `step`; with `step` nil, the trial's most recently saved one.
+    func loadCheckpoint(trialId: String, step: Int?) throws -> [UInt8]?
 
     /// Releases the database and the project lock.
     func close()

@@ -312,8 +312,14 @@ public final class SQLiteStore: ProjectStore {
         try transaction { try writeOracleState(state) }
     }
 
-    public func saveCheckpoint(trialId: String, step: Int, data: [UInt8]) throws {
+    public func saveCheckpoint(trialId: String, step: Int, data: [UInt8], replacingOthers: Bool) throws {
         try transaction {
+            if replacingOthers {
+                let drop = try statement("DELETE FROM checkpoints WHERE trial_id = ? AND step <> ?")
+                bind(drop, 1, trialId)
+                sqlite3_bind_int64(drop, 2, Int64(step))
+                try run(drop)
+            }
             let st = try statement("INSERT OR REPLACE INTO checkpoints(trial_id, step, data, saved) VALUES (?, ?, ?, ?)")
             bind(st, 1, trialId)
             sqlite3_bind_int64(st, 2, Int64(step))
@@ -323,11 +329,13 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    public func loadCheckpoint(trialId: String, step: Int) throws -> [UInt8]? {
-        let st = try statement("SELECT data FROM checkpoints WHERE trial_id = ? AND step = ?")
+    public func loadCheckpoint(trialId: String, step: Int?) throws -> [UInt8]? {
+        let st = try statement(step == nil
+            ? "SELECT data FROM checkpoints WHERE trial_id = ?1 ORDER BY saved DESC, rowid DESC LIMIT 1"
+            : "SELECT data FROM checkpoints WHERE trial_id = ?1 AND step = ?2")
         defer { sqlite3_reset(st) }
         bind(st, 1, trialId)
-        sqlite3_bind_int64(st, 2, Int64(step))
+        if let step { sqlite3_bind_int64(st, 2, Int64(step)) }
         guard try self.step(st) else { return nil }
         let n = Int(sqlite3_column_bytes(st, 0))
         guard n > 0, let p = sqlite3_column_blob(st, 0) else { return [] }

@@ -11,6 +11,14 @@ public protocol TrialRunner: AnyObject {
     func onSearchEnd(tuner: Tuner) throws
     func onTrialBegin(_ trial: Trial, tuner: Tuner) throws
     func onTrialEnd(_ trial: Trial, tuner: Tuner) throws
+
+    /// Keras Tuner's training hooks (`on_epoch_begin(trial, model, epoch, logs)`, …), called while
+    /// model tuning trains. Batch hooks are called only when `observesBatches`.
+    var observesBatches: Bool { get }
+    func onEpochBegin(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws
+    func onEpochEnd(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws
+    func onBatchBegin(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws
+    func onBatchEnd(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws
 }
 
 public extension TrialRunner {
@@ -18,6 +26,11 @@ public extension TrialRunner {
     func onSearchEnd(tuner: Tuner) throws {}
     func onTrialBegin(_ trial: Trial, tuner: Tuner) throws {}
     func onTrialEnd(_ trial: Trial, tuner: Tuner) throws {}
+    var observesBatches: Bool { false }
+    func onEpochBegin(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {}
+    func onEpochEnd(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {}
+    func onBatchBegin(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws {}
+    func onBatchEnd(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws {}
 }
 
 /// A `TrialRunner` made of closures, for Swift callers and tests.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The search loop (Keras Tuner's `BaseTuner.search`) over an oracle, a project store and the
 /// user's `TrialRunner`.
 ///
@@ -17,6 +19,10 @@ public final class Tuner {
     public var interruptRequested: () -> Bool = { false }
     /// Whether this tuner continued a stored project.
     public let reloaded: Bool
+    /// How model tuning builds, trains and checkpoints (`executions_per_trial`, `max_model_size`, …).
+    public var modelTuning = ModelTuning.standard
+    /// Where a failed trial's message and traceback go while the search runs (standard error).
+    public var errorOutput: (String) -> Void = Tuner.standardError
 
     let display: Display
     let write: (String) -> Void
@@ -125,6 +131,7 @@ public final class Tuner {
             } catch let error as FailedTrialError {
                 trial.status = .failed
                 trial.message = Tuner.describe(error)
+                reportFailure(trial)
             } catch {
                 if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || interruptRequested() {
                     oracle.requeue(trial)
@@ -133,6 +140,7 @@ public final class Tuner {
                 }
                 trial.status = .invalid
                 trial.message = Tuner.describe(error)
+                reportFailure(trial)
             }
 
             let outcome = try oracle.endTrial(trial)
@@ -155,11 +163,44 @@ public final class Tuner {
                                   step: step)
     }
 
+    /// Shows a failed run's error as it happens, as Keras Tuner's debug mode prints the traceback
+    /// (the same text is kept in the trial's `message`).
+    private func reportFailure(_ trial: Trial) {
+        guard verbose >= 1, let message = trial.message else { return }
+        errorOutput("Trial \(trial.trialId) failed: \(message)\n")
+    }
+
+    // MARK: - Model tuning
+
+    /// Keras Tuner's `_populate_initial_space` for a hypermodel. A build that fails here (it may
+    /// need what the script sets up after the tuner) leaves the space as gathered so far; returns
+    /// whether the exploration finished.
+    @discardableResult
+    public func populateInitialSpace(_ hypermodel: any Hypermodel) -> Bool {
+        do {
+            try InitialSpace.populate(oracle, hypermodel: hypermodel)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// `save_model(trial_id, model, step)`: the model's weights as the trial's checkpoint at `step`.
+    public func saveModel(trialId: String, model: any TunableModel, step: Int) throws {
+        _ = try oracle.getTrial(trialId)
+        try store.saveCheckpoint(trialId: trialId, step: step, data: try model.weightsData(), replacingOthers: false)
+    }
+
     /// The message stored for a failed run: Keras Tuner stores the formatted traceback.
     static func describe(_ error: Error) -> String {
         let message = "\(error)"
         guard let tb = (error as? TracebackCarrying)?.traceback, !tb.isEmpty else { return message }
         return tb.hasPrefix(message) ? tb : message + "\n" + tb
+    }
+
+    static func standardError(_ text: String) {
+        fflush(nil)  // what was printed before comes first
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     static func standardOutput(_ text: String) {

@@ -1,17 +1,19 @@
-import Synchronization
+/// Keras's `keras.utils.set_random_seed` for one owner (each Lua state has its own, so parallel
+/// workers never share a stream): every new model draws its own generator from it, so that
+/// initialization, shuffling and dropout are reproducible.
+public final class RandomSeed {
+    private var stream: RandomGenerator
 
-/// Keras's `keras.utils.set_random_seed`: a process-wide seed from which every new model draws its
-/// own generator, so that initialization, shuffling and dropout are reproducible.
-public enum RandomSeed {
-    private static let state = Mutex<RandomGenerator>(RandomGenerator(seed: UInt64(UInt32.random(in: .min ... .max))))
-
-    /// Reseeds the global stream; models created afterwards replay the same random numbers.
-    public static func set(_ seed: Int) {
-        state.withLock { $0 = RandomGenerator(seed: UInt64(bitPattern: Int64(seed))) }
+    /// A stream from `seed`, or from a random seed when none is given.
+    public init(seed: Int? = nil) {
+        stream = RandomGenerator(seed: seed.map { UInt64(bitPattern: Int64($0)) } ?? UInt64(UInt32.random(in: .min ... .max)))
     }
 
-    /// A generator for a new model, taken from the global stream.
-    public static func makeGenerator() -> RandomGenerator {
-        state.withLock { $0.split() }
+    /// Reseeds the stream; models created afterwards replay the same random numbers.
+    public func set(_ seed: Int) {
+        stream = RandomGenerator(seed: UInt64(bitPattern: Int64(seed)))
     }
+
+    /// A generator for a new model, taken from the stream.
+    public func makeGenerator() -> RandomGenerator { stream.split() }
 }

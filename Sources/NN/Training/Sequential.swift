@@ -40,9 +40,10 @@ public final class Sequential {
     /// - Parameters:
     ///   - layers: initial layers (Keras's `Sequential([...])`).
     ///   - inputShape: per-sample input shape, as `keras.Input(shape=...)` first in the list.
-    public init(layers: [any Layer] = [], inputShape: [Int]? = nil, name: String? = nil) throws {
+    ///   - seed: the stream the model draws its random numbers from (a fresh unseeded one if nil).
+    public init(layers: [any Layer] = [], inputShape: [Int]? = nil, name: String? = nil, seed: RandomSeed? = nil) throws {
         self.name = name ?? LayerNames.unique("sequential")
-        self.generator = RandomSeed.makeGenerator()
+        self.generator = (seed ?? RandomSeed()).makeGenerator()
         self.inputShape = inputShape
         for layer in layers { try add(layer) }
         if !isBuilt, let inputShape, !layers.isEmpty { try build(inputShape: inputShape) }
