@@ -141,10 +141,11 @@ open class Oracle {
             return drawLonger()
         }
         var untried: [HPValues] = []
-        var current: HPValues? = odometer.first
+        // Positions, not values: each value's place in its list is found once, not at every step.
+        var current: ConfigurationOdometer.Position? = odometer.position(of: HPValues())
         while let c = current {
-            if !isDuplicate(c) { untried.append(c) }
-            current = odometer.next(after: c)
+            if !isDuplicate(c.values) { untried.append(c.values) }
+            current = odometer.advanced(c)
         }
         guard !untried.isEmpty else { return nil }
         return untried[Int(rng.next() % UInt64(untried.count))]
