@@ -5,7 +5,7 @@ import Testing
 @testable import Engine
 
 /// The grid oracle driven by hand (no tuner, no storage): Keras Tuner's value lists, the full
-/// product exactly once, conditional spaces and exact resume.
+/// product exactly once, conditional spaces, exact resume and interruption.
 struct GridSearchOracleTests {
     /// Runs `oracle` to the end (or `limit` trials) with `declare` as run_trial; the values of each run.
     private func drive(_ oracle: Oracle, limit: Int = 10_000,
@@ -182,6 +182,8 @@ struct GridSearchOracleTests {
 
     @Test func oneNameUnderTwoParentsTakesEachBranchsValuesWithoutWandering() throws {
         let oracle = try GridSearchOracle()
+        // A regression that turns inactive declarations walks duplicates: stop it rather than hang.
+        oracle.interruptRequested = { [unowned oracle] in oracle.odometerSteps > 100_000 }
         let runs = try drive(oracle) { hp in
             try hp.choice("model", values: [.string("a"), .string("b")])
             try hp.conditionalScope("model", [.string("a")]) { try hp.int("units", minValue: 1, maxValue: 1000) }
@@ -197,6 +199,7 @@ struct GridSearchOracleTests {
 
     @Test func manyInactiveChildrenCostNothingBetweenTrials() throws {
         let oracle = try GridSearchOracle()
+        oracle.interruptRequested = { [unowned oracle] in oracle.odometerSteps > 100_000 }
         // 6 branches of 6 Booleans each: 384 active configurations, 6 * 2^36 over every declaration.
         let runs = try drive(oracle) { hp in
             try hp.choice("branch", values: (0..<6).map { HPValue.int(Int64($0)) })
@@ -258,7 +261,43 @@ struct GridSearchOracleTests {
         #expect(before + after == whole)
     }
 
-    // MARK: - Sizes
+    // MARK: - Interruption and sizes
+
+    @Test func interruptStopsALongWalkOverTriedPoints() throws {
+        let space = HyperParameters()
+        try space.int("a", minValue: 1, maxValue: 20_000)
+        // Every point tried, the first one last: the walk from it passes 19,999 duplicates.
+        let rows = (2...20_000).map { HPValues([("a", .int(Int64($0)))]) } + [HPValues([("a", .int(1))])]
+        let free = try GridSearchOracle(hyperparameters: space)
+        free.restore(trials: seeded(space, rows), endOrder: [])
+        #expect(try free.createTrial().status == .stopped)
+        #expect(free.odometerSteps == 19_999)
+
+        let stopped = try GridSearchOracle(hyperparameters: space)
+        stopped.restore(trials: seeded(space, rows), endOrder: [])
+        var polls = 0
+        stopped.interruptRequested = { polls += 1; return polls >= 2 }
+        #expect { _ = try stopped.createTrial() } throws: { ($0 as? EngineError)?.kind == .interrupted }
+        #expect(polls == 2 && stopped.odometerSteps == 2 * Oracle.interruptPollInterval)
+        #expect(stopped.orderedTrials.count == 20_000)
+    }
+
+    @Test func interruptStopsRandomSearchEnumeratingAFiniteSpace() throws {
+        let space = HyperParameters()
+        try space.int("a", minValue: 1, maxValue: 5000)
+        let rows = (1...5000).map { HPValues([("a", .int(Int64($0)))]) }
+        let free = try RandomSearchOracle(maxTrials: nil, hyperparameters: space, seed: 3)
+        free.restore(trials: seeded(space, rows), endOrder: [])
+        #expect(try free.createTrial().status == .stopped)
+        #expect(free.stopReason?.contains("exhausted") == true)
+
+        let stopped = try RandomSearchOracle(maxTrials: nil, hyperparameters: space, seed: 3)
+        stopped.restore(trials: seeded(space, rows), endOrder: [])
+        var polls = 0
+        stopped.interruptRequested = { polls += 1; return true }
+        #expect { _ = try stopped.createTrial() } throws: { ($0 as? EngineError)?.kind == .interrupted }
+        #expect(polls == 1)
+    }
 
     @Test func hugeProductsDoNotTrap() throws {
         // 40 Ints of 10^6 values that are never active: random search draws only {mode: off}, which

@@ -40,6 +40,9 @@ public final class GridSearchOracle: Oracle {
         if !isDuplicate(current.values) { return .running(current.values) }
         while let next = odometer.advanced(current) {
             odometerSteps += 1
+            if odometerSteps % Oracle.interruptPollInterval == 0 && interruptRequested() {
+                throw EngineError(.interrupted, "GridSearch: interrupted while looking for the next grid point after trial \(last.trialId)")
+            }
             if !isDuplicate(next.values) { return .running(next.values) }
             current = next
         }
