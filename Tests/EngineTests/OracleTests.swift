@@ -31,23 +31,6 @@ struct OracleTests {
         }
     }
 
-    @Test func gridOfTwentyFourPointsRunsEachOnce() throws {
-        let oracle = try GridSearchOracle()
-        let runs = try drive(oracle) { hp in
-            try hp.choice("a", values: [.string("x"), .string("y")])
-            try hp.boolean("b")
-            try hp.choice("c", values: [.int(1), .int(2)])
-            try hp.choice("d", values: [.float(0.1), .float(0.2), .float(0.3)])
-            try hp.fixed("e", value: .string("const"))
-            return 0
-        }
-        #expect(runs.count == 24)
-        #expect(Set(runs.map(\.configurationKey)).count == 24)
-        // Defaults first, then the last declared turns fastest.
-        #expect(runs[0]["d"] == .float(0.1) && runs[1]["d"] == .float(0.2) && runs[2]["d"] == .float(0.3))
-        #expect(runs[3]["c"] == .int(2) && runs[3]["d"] == .float(0.1))
-    }
-
     @Test func sameSeedGivesSameTrials() throws {
         func run(_ seed: Int) throws -> [HPValues] {
             try drive(try RandomSearchOracle(maxTrials: 20, seed: seed)) { hp in
@@ -59,19 +42,6 @@ struct OracleTests {
         #expect(try run(0) == run(0))
         #expect(try run(0) != run(1))
         #expect(try run(0).count == 20)
-    }
-
-    @Test func gridConditionalSpaceVisitsOnlyActiveCombinations() throws {
-        let oracle = try GridSearchOracle()
-        let runs = try drive(oracle) { hp in
-            let model = try hp.choice("model", values: [.string("mlp"), .string("cnn")])
-            try hp.conditionalScope("model", [.string("mlp")]) { try hp.int("units", minValue: 1, maxValue: 3) }
-            try hp.conditionalScope("model", [.string("cnn")]) { try hp.boolean("pool") }
-            _ = model
-            return 0
-        }
-        #expect(runs.count == 5)
-        #expect(Set(runs.map(\.configurationKey)).count == 5)
     }
 
     @Test func newEntriesFollowAllowAndTuneFlags() throws {

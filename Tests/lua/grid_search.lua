@@ -3,22 +3,27 @@ local kt = require "tunelua"
 local H = dofile("helpers.lua")
 local dir = H.tmpdir("grid")
 
+-- An assert inside run_trial only fails that trial (the tuner catches it and goes on), so the
+-- checks below collect in run_trial and assert after search() returns.
+
 -- Choice(2) x Boolean x Choice(2) x Choice(3) x Fixed: exactly 24 distinct trials
-local seen, runs = {}, 0
+local seen, repeated, runs = {}, {}, 0
 local grid = kt.GridSearch{ directory = dir, project_name = "g24", verbose = 0,
   run_trial = function(self, trial)
     runs = runs + 1
     local hp = trial.hyperparameters
     local key = table.concat({ hp.Choice("a", { 1, 2 }), tostring(hp.Boolean("b")), hp.Choice("c", { "x", "y" }),
                                hp.Choice("d", { 0.1, 0.2, 0.3 }), hp.Fixed("e", 5) }, ",")
-    assert(not seen[key], "grid repeated " .. key)
+    if seen[key] then repeated[#repeated + 1] = key end
     seen[key] = true
     return runs
   end }
 grid:search()
+assert(#repeated == 0, "grid repeated " .. table.concat(repeated, " "))
 assert(runs == 24 and H.count(seen) == 24, "ran " .. runs)
 
--- the defaults first, then odometer order (the last declared changes fastest)
+-- the defaults first, then odometer order (the last declared changes fastest); each value list
+-- starts at its default, as in Keras Tuner: q = b, then a
 local order = {}
 local g2 = kt.GridSearch{ directory = dir, project_name = "order", verbose = 0,
   run_trial = function(self, trial)
@@ -27,7 +32,29 @@ local g2 = kt.GridSearch{ directory = dir, project_name = "order", verbose = 0,
     return 0
   end }
 g2:search()
-assert(table.concat(order, " ") == "1b 1a 2a 2b", table.concat(order, " "))
+assert(table.concat(order, " ") == "1b 1a 2b 2a", table.concat(order, " "))
+
+-- Int(1, 5) x Float(1, 2): 5 x 11 = 55 trials (the Float's default 1.0 and its 10 bucket
+-- centres), each combination once
+local want = {}
+for i = 1, 5 do
+  want[string.format("%d,%.17g", i, 1.0)] = true
+  for k = 0, 9 do want[string.format("%d,%.17g", i, (k * 0.1 + 0.05) * (2 - 1) + 1)] = true end
+end
+local got, extra, n55 = {}, {}, 0
+local g55 = kt.GridSearch{ directory = dir, project_name = "g55", verbose = 0,
+  run_trial = function(self, trial)
+    n55 = n55 + 1
+    local hp = trial.hyperparameters
+    local key = string.format("%d,%.17g", hp.Int("i", 1, 5), hp.Float("f", 1, 2))
+    if got[key] or not want[key] then extra[#extra + 1] = key end
+    got[key] = true
+    return 0
+  end }
+g55:search()
+assert(#extra == 0, "repeated or unexpected: " .. table.concat(extra, " "))
+assert(n55 == 55 and H.count(got) == 55, "ran " .. n55 .. ", distinct " .. H.count(got))
+for key in pairs(want) do assert(got[key], "never ran " .. key) end
 
 -- an error on 2 of 5 values, 2 retries: 3 + 2*3 = 9 calls; with FailedTrialError: 5
 local function failing(retries, make_error)

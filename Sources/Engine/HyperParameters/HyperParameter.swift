@@ -226,12 +226,45 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// How many values `gridValues` holds, without building it.
+    /// How many values a grid search gives this hyperparameter, without building them when they
+    /// are many: `gridValues`, plus the default when it is not among them (Keras Tuner puts the
+    /// default first and drops it from the rest, so `Float(1, 2)` has 11 and `Float(0, 1, step=0.25)` 5).
     var gridCount: Int {
         switch kind {
-        case .float(_, _, nil, _, _), .int(_, _, nil, _, _): return 10
-        default: return supportCount ?? 10
+        case let .float(min, max, step?, sampling, _) where min != max:
+            let n = numberOfSteps(min: min, max: max, step: step, sampling: sampling)
+            return n + (steppedGridContains(defaultValue.numeric!, n: n) ? 0 : 1)
+        case let .int(min, max, step?, sampling, _):
+            let n = numberOfSteps(min: Double(min), max: Double(max), step: Double(step), sampling: sampling)
+            return n + (steppedGridContains(defaultValue.numeric!, n: n) ? 0 : 1)
+        default:
+            let values = gridValues
+            return values.count + (values.contains(defaultValue) ? 0 : 1)
         }
+    }
+
+    /// Whether the stepped grid of `n` values holds `value` exactly (checking the indices next to
+    /// where the value falls, so large grids are not built).
+    private func steppedGridContains(_ value: Double, n: Int) -> Bool {
+        let (lo, hi, step, sampling, isInt): (Double, Double, Double, Sampling, Bool)
+        switch kind {
+        case let .float(a, b, s?, sm, _): (lo, hi, step, sampling, isInt) = (a, b, s, sm, false)
+        case let .int(a, b, s?, sm, _): (lo, hi, step, sampling, isInt) = (Double(a), Double(b), Double(s), sm, true)
+        default: return false
+        }
+        let position: Double
+        switch sampling {
+        case .linear: position = (value - lo) / step
+        case .log: position = log(value / lo) / log(step)
+        case .reverseLog: position = log((hi - value + lo) / lo) / log(step)
+        }
+        guard position.isFinite else { return false }
+        let centre = Int(Swift.max(-1, Swift.min(Double(n), position.rounded())))
+        for i in (centre - 1)...(centre + 1) where i >= 0 && i < n {
+            let v = valueByIndex(i, min: lo, max: hi, step: step, sampling: sampling)
+            if (isInt ? Double(Int64(v)) : v) == value { return true }
+        }
+        return false
     }
 
     /// The finite set random search can draw from, or nil when it is continuous or very large.

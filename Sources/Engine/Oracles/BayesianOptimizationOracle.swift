@@ -71,7 +71,7 @@ public final class BayesianOptimizationOracle: Oracle {
                 break
             }
         }
-        return designThenModel(model, scoredTrials: observed.count, designPoints: effectiveInitialPoints) {
+        return try designThenModel(model, scoredTrials: observed.count, designPoints: effectiveInitialPoints) {
             proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
                              pending: pending, tried: tried, generator: &rng)
         }

@@ -1,72 +1,77 @@
-/// Steps through the configurations of a space in odometer order: the last declared
-/// hyperparameter turns fastest, each one runs through its values in order (ascending; a Choice
-/// in declared order), a child that becomes inactive resets, and a parent turns only after all its
-/// active children have run through.
+/// Steps through the configurations of a space in odometer order, as Keras Tuner's grid does:
+/// each hyperparameter runs through its values with its default first (then the others in the
+/// order `valueList` gives), the last declared turns fastest, and a parent turns only after all
+/// its active children have run through.
+///
+/// Only active hyperparameters turn: an inactive one keeps no value and never moves, so the
+/// configurations between two positions are active ones, however many inactive children the
+/// space declares. A name declared under several parents is owned, in each configuration, by the
+/// first active declaration (as `HyperParameters.ensureActiveValues` decides).
 struct ConfigurationOdometer {
     let space: [HyperParameter]
-    /// Per space position: the values in grid order.
+    /// Per space position: the values in the order they are visited, the default first.
     let lists: [[HPValue]]
-    /// Per space position: the default value.
-    let defaults: [HPValue]
 
-    /// `valueList` gives each hyperparameter's values, or nil when it has no finite list.
+    /// A configuration with, per space position, its place in `lists` (nil when the position is
+    /// inactive or another declaration owns its name; -1 for a value that is not in the list).
+    /// Walking positions rather than values finds each value's place once per walk, not per step.
+    struct Position {
+        var index: [Int?]
+        var values: HPValues
+    }
+
+    /// `valueList` gives each hyperparameter's values, or nil when it has no finite list. The
+    /// default is added when it is not among them (Keras Tuner: a `Float(1, 2)` without a step has
+    /// its default 1.0 plus 10 bucket centres).
     init?(space: [HyperParameter], valueList: (HyperParameter) -> [HPValue]?) {
         var lists: [[HPValue]] = []
         for hp in space {
             guard let values = valueList(hp), !values.isEmpty else { return nil }
-            lists.append(values)
+            let d = hp.defaultValue
+            lists.append([d] + values.filter { $0 != d })
         }
         self.space = space
         self.lists = lists
-        self.defaults = space.map(\.defaultValue)
     }
 
     /// The all-defaults configuration (active hyperparameters only): the grid's first trial.
-    var first: HPValues {
-        var v = HPValues()
-        for (i, hp) in space.enumerated() where hp.conditions.allSatisfy({ $0.isActive(v) }) {
-            v[hp.name] = defaults[i]
-        }
-        return v
-    }
-
-    /// The odometer's first position: every hyperparameter at its first value.
-    var start: HPValues {
-        var v = HPValues()
-        for (i, hp) in space.enumerated() where hp.conditions.allSatisfy({ $0.isActive(v) }) {
-            v[hp.name] = lists[i][0]
-        }
-        return v
-    }
-
-    /// The configuration after `values`, or nil when `values` is the last one.
-    func next(after values: HPValues) -> HPValues? {
-        var v = values
-        var bumped = false
-        for i in space.indices.reversed() {
-            let hp = space[i]
-            if hp.conditions.allSatisfy({ $0.isActive(v) }), let current = v[hp.name] {
-                let list = lists[i]
-                if current != list[list.count - 1] {
-                    let at = list.firstIndex(of: current) ?? -1
-                    v[hp.name] = list[at + 1]
-                    bumped = true
-                    break
-                }
-            }
-            v[hp.name] = lists[i][0]
-        }
-        guard bumped else { return nil }
-        return normalized(v)
-    }
+    var first: HPValues { normalized(HPValues()) }
 
     /// Drops inactive values and gives newly active hyperparameters their default, in space order.
-    func normalized(_ values: HPValues) -> HPValues {
+    func normalized(_ values: HPValues) -> HPValues { position(of: values).values }
+
+    /// Where `values` sits (normalized: values missing from it count as the default).
+    /// Costs O(values) per position; a walk pays it once.
+    func position(of values: HPValues) -> Position {
         var out = HPValues()
-        for (i, hp) in space.enumerated() where hp.conditions.allSatisfy({ $0.isActive(out) }) {
-            if out.contains(hp.name) { continue }
-            out[hp.name] = values[hp.name] ?? lists[i][0]
+        var index = [Int?](repeating: nil, count: space.count)
+        for (i, hp) in space.enumerated() where !out.contains(hp.name) && hp.conditions.allSatisfy({ $0.isActive(out) }) {
+            let v = values[hp.name] ?? lists[i][0]
+            out[hp.name] = v
+            index[i] = lists[i].firstIndex(of: v) ?? -1
         }
-        return out
+        return Position(index: index, values: out)
+    }
+
+    /// The position after `p`, or nil when `p` is the last one: the last active position that can
+    /// turn does, earlier ones keep their values (their activity cannot depend on later ones), and
+    /// later active ones start again at their default. Inactive positions never turn. O(space).
+    func advanced(_ p: Position) -> Position? {
+        guard let k = space.indices.last(where: { i in p.index[i].map { at in at + 1 < lists[i].count } ?? false }) else {
+            return nil
+        }
+        var out = HPValues()
+        var index = [Int?](repeating: nil, count: space.count)
+        for (j, hp) in space.enumerated() where !out.contains(hp.name) && hp.conditions.allSatisfy({ $0.isActive(out) }) {
+            if j < k {
+                out[hp.name] = p.values[hp.name]!
+                index[j] = p.index[j]
+            } else {
+                let at = j == k ? p.index[k]! + 1 : 0
+                out[hp.name] = lists[j][at]
+                index[j] = at
+            }
+        }
+        return Position(index: index, values: out)
     }
 }

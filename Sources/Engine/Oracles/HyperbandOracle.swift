@@ -96,7 +96,7 @@ public final class HyperbandOracle: Oracle {
         brackets.removeAll(where: isComplete)
         for b in brackets.indices {
             if brackets[b].rounds[0].count < size(bracket: brackets[b].number, round: 0) {
-                return randomTrial(trialId, bracket: b)
+                return try randomTrial(trialId, bracket: b)
             }
             for round in 1..<brackets[b].rounds.count {
                 if let values = promotion(trialId, bracket: b, round: round) { return .running(values) }
@@ -113,11 +113,11 @@ public final class HyperbandOracle: Oracle {
             currentIteration += 1
         }
         startBracket()
-        return randomTrial(trialId, bracket: brackets.count - 1)
+        return try randomTrial(trialId, bracket: brackets.count - 1)
     }
 
-    private func randomTrial(_ trialId: String, bracket b: Int) -> PopulateResponse {
-        guard var values = randomValues() else {
+    private func randomTrial(_ trialId: String, bracket b: Int) throws -> PopulateResponse {
+        guard var values = try randomValues() else {
             if orderedTrials.contains(where: { $0.status == .running && $0.trialId != trialId }) { return .idle }
             return .stopped(reason: "Search space exhausted: all \(triedCount) distinct configurations have been tried (\(orderedTrials.count) trials ran).")
         }

@@ -4,7 +4,7 @@ extension Oracle {
     /// proposal; a configuration already run is replaced by a random one, and an exhausted finite
     /// space ends the search with its reason.
     func designThenModel(_ model: ModelSpace, scoredTrials: Int, designPoints: Int,
-                         propose: () -> [Double]?) -> PopulateResponse {
+                         propose: () -> [Double]?) throws -> PopulateResponse {
         let values: HPValues
         if scoredTrials < designPoints {
             let design = StartupDesign(dimensions: model.dimensions.count, seed: seed)
@@ -13,7 +13,7 @@ extension Oracle {
             guard let x = propose() else { return exhausted() }
             values = model.values(x)
         }
-        return isDuplicate(values) ? randomOrStop() : .running(values)
+        return isDuplicate(values) ? try randomOrStop() : .running(values)
     }
 
     /// A space with nothing to tune has one configuration: run it once, then stop and say why.
@@ -30,8 +30,8 @@ extension Oracle {
     }
 
     /// The base's random draw (which enumerates a finite space after repeated collisions), or the end.
-    func randomOrStop() -> PopulateResponse {
-        guard let values = randomValues() else { return exhausted() }
+    func randomOrStop() throws -> PopulateResponse {
+        guard let values = try randomValues() else { return exhausted() }
         return .running(values)
     }
 }

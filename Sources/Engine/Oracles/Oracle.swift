@@ -36,6 +36,12 @@ open class Oracle {
     private var consecutiveFailures = 0
     /// How many duplicate draws in a row random sampling tolerates before checking exhaustion.
     public var maxCollisions = 20
+    /// Polled inside the oracle's long loops (walking a grid, enumerating a finite space, drawing
+    /// at length); when it returns true they throw `EngineError(.interrupted)`. The tuner sets it
+    /// to its own Ctrl-C flag, so a search stuck choosing a trial still stops.
+    public var interruptRequested: () -> Bool = { false }
+    /// How many iterations a long loop runs between two polls of `interruptRequested`.
+    static let interruptPollInterval = 4096
 
     public init(objective: Objective = .defaultObjective, maxTrials: Int? = nil, hyperparameters: HyperParameters? = nil,
                 allowNewEntries: Bool = true, tuneNewEntries: Bool = true, seed: Int? = nil,
@@ -108,8 +114,9 @@ open class Oracle {
     open func restoreExtraState(_ state: JSON) throws {}
 
     /// Keras Tuner's `_random_values`: a fresh random configuration of the active hyperparameters,
-    /// never one tried before; nil when the space is exhausted.
-    public func randomValues() -> HPValues? {
+    /// never one tried before; nil when the space is exhausted. Throws `.interrupted` when
+    /// `interruptRequested` says so during a long search for one.
+    public func randomValues() throws -> HPValues? {
         var collisions = 0
         while true {
             var values = HPValues()
@@ -119,7 +126,7 @@ open class Oracle {
             }
             if !isDuplicate(values) { return values }
             collisions += 1
-            if collisions > maxCollisions { return untriedValuesIfFinite() }
+            if collisions > maxCollisions { return try untriedValuesIfFinite() }
         }
     }
 
@@ -127,32 +134,44 @@ open class Oracle {
     /// so a small space is neither cut short by bad luck nor repeated. nil = exhausted. A space too
     /// large to enumerate (or continuous) is not declared exhausted after 20 duplicates: drawing
     /// simply goes on longer.
-    private func untriedValuesIfFinite() -> HPValues? {
+    private func untriedValuesIfFinite() throws -> HPValues? {
         let limit = 200_000
         var size = 1
         var finite = true
         for hp in hyperparameters.space {
+            // The product over every hyperparameter, active or not: a bound on the walk below.
             guard let n = hp.supportCount else { finite = false; break }
-            size = size.multipliedReportingOverflow(by: max(n, 1)).overflow ? Int.max : size * max(n, 1)
+            let (product, overflow) = size.multipliedReportingOverflow(by: max(n, 1))
+            size = overflow ? Int.max : product
+            if size > limit { break }
         }
         guard finite, size <= limit,
               let odometer = ConfigurationOdometer(space: hyperparameters.space, valueList: { $0.finiteSupport })
         else {
-            return drawLonger()
+            return try drawLonger()
         }
         var untried: [HPValues] = []
-        var current: HPValues? = odometer.first
+        // Positions, not values: each value's place in its list is found once, not at every step.
+        var current: ConfigurationOdometer.Position? = odometer.position(of: HPValues())
+        var steps = 0
         while let c = current {
-            if !isDuplicate(c) { untried.append(c) }
-            current = odometer.next(after: c)
+            steps += 1
+            if steps % Oracle.interruptPollInterval == 0 && interruptRequested() {
+                throw EngineError(.interrupted, "\(kind): interrupted while enumerating the search space for an untried configuration")
+            }
+            if !isDuplicate(c.values) { untried.append(c.values) }
+            current = odometer.advanced(c)
         }
         guard !untried.isEmpty else { return nil }
         return untried[Int(rng.next() % UInt64(untried.count))]
     }
 
     /// Many more draws, for finite spaces too large to enumerate.
-    private func drawLonger() -> HPValues? {
-        for _ in 0..<10_000 {
+    private func drawLonger() throws -> HPValues? {
+        for i in 1...10_000 {
+            if i % Oracle.interruptPollInterval == 0 && interruptRequested() {
+                throw EngineError(.interrupted, "\(kind): interrupted while drawing an untried configuration")
+            }
             var values = HPValues()
             for hp in hyperparameters.space where hp.conditions.allSatisfy({ $0.isActive(values) }) {
                 if values.contains(hp.name) { continue }

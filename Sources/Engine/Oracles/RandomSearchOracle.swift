@@ -14,7 +14,7 @@ public final class RandomSearchOracle: Oracle {
     public override var kind: String { "RandomSearch" }
 
     public override func populateSpace(trialId: String) throws -> PopulateResponse {
-        guard let values = randomValues() else {
+        guard let values = try randomValues() else {
             return .stopped(reason: "Search space exhausted: all \(triedCount) distinct configurations have been tried (\(orderedTrials.count) trials ran).")
         }
         return .running(values)

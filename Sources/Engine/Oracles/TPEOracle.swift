@@ -76,7 +76,7 @@ public final class TPEOracle: Oracle {
                 break
             }
         }
-        return designThenModel(model, scoredTrials: observed.count, designPoints: max(nStartupTrials, 1)) {
+        return try designThenModel(model, scoredTrials: observed.count, designPoints: max(nStartupTrials, 1)) {
             proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
                              pending: pending, tried: tried, generator: &rng)
         }
