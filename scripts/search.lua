@@ -10,8 +10,14 @@ local function branin(x, y)
   return a * (y - b * x ^ 2 + c * x - r) ^ 2 + s * (1 - t) * math.cos(x) + s
 end
 
+-- The search space, declared up front so the summary below can show it before the search runs.
+local space = kt.HyperParameters()
+space.Float("x", -5, 10)
+space.Float("y", 0, 15)
+
 local tuner = kt.BayesianOptimization{
   objective = kt.Objective("value", "min"),
+  hyperparameters = space,
   max_trials = 40,
   seed = 1,
   directory = "runs",

@@ -93,6 +93,7 @@ public final class Tuner {
     /// (Ctrl-C), or a storage error. In every case the project stays resumable.
     public func search(_ runner: TrialRunner, verbose: Int? = nil) throws {
         if let verbose { self.verbose = verbose }
+        oracle.interruptRequested = interruptRequested
         display.searchBegan()
         try runner.onSearchBegin(tuner: self)
         while true {
