@@ -320,7 +320,7 @@ struct PersistenceTests {
     @Test func checkpointsRoundTrip() throws {
         let dir = TempDirectory()
         let t = try open(try RandomSearchOracle(seed: 1), dir)
-        try t.store.saveCheckpoint(trialId: "00", step: 3, data: [1, 2, 3, 255])
+        try t.store.saveCheckpoint(trialId: "00", step: 3, data: [1, 2, 3, 255], replacingOthers: false)
         #expect(try t.store.loadCheckpoint(trialId: "00", step: 3) == [1, 2, 3, 255])
         #expect(try t.store.loadCheckpoint(trialId: "00", step: 4) == nil)
     }

@@ -73,8 +73,8 @@ if let images = readIDX("\(dir)/train-images-idx3-ubyte.gz", scale: true),
 
 let flopsPerSample = 2.44e6
 func epoch(batchSize: Int) throws -> (samplesPerSecond: Double, trainSeconds: Double, logs: [String: Double]) {
-    RandomSeed.set(1)
-    let model = try Sequential(layers: [Flatten(inputShape: [28, 28]), Dense(units: 512, activation: "relu"), Dense(units: 10)])
+    let seed = RandomSeed(seed: 1)
+    let model = try Sequential(layers: [Flatten(inputShape: [28, 28]), Dense(units: 512, activation: "relu"), Dense(units: 10)], seed: seed)
     model.compile(optimizer: try Adam(), loss: SparseCategoricalCrossentropy(fromLogits: true), metricNames: ["accuracy"])
     var trainEnd = Date()
     final class TrainTimer: Callback {

@@ -38,8 +38,8 @@ final class NullStore: ProjectStore {
     func trialEnded(_ trial: Trial, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int,
                     endSeq: Int?, oracleState: String?) throws {}
     func saveOracleState(_ state: String) throws {}
-    func saveCheckpoint(trialId: String, step: Int, data: [UInt8]) throws {}
-    func loadCheckpoint(trialId: String, step: Int) throws -> [UInt8]? { nil }
+    func saveCheckpoint(trialId: String, step: Int, data: [UInt8], replacingOthers: Bool) throws {}
+    func loadCheckpoint(trialId: String, step: Int?) throws -> [UInt8]? { nil }
     func close() {}
 }
 
