@@ -69,6 +69,7 @@ struct ErrorCrossingTests {
         #expect(result.first?.boolValue == true)
         do {
             try state.run("error(setmetatable({}, {__tostring = function() return 'custom' end}))")
+            Issue.record("no error")
         } catch {
             #expect(error.message == "custom")
             #expect(error.value != nil)
@@ -88,9 +89,10 @@ struct ErrorCrossingTests {
     @Test func hostileGlobalMetatableDoesNotCrashTheHost() throws {
         let state = try LuaState()
         state.globals["probe"] = state.function(name: "probe") { call in call.results(.integer(1)) }
-        #expect(throws: LuaError.self) {
-            try state.run("setmetatable(_G, {__index = function() error('x') end, __newindex = function() error('y') end}); return undefined")
+        let error = #expect(throws: LuaError.self) {
+            try state.run("setmetatable(_G, {__index = function() error('hostile index') end, __newindex = function() error('y') end}); return undefined")
         }
+        #expect(error?.message.contains("hostile index") == true)
         // The state stays usable and Swift keeps working through raw access.
         state.globals["after"] = .integer(5)
         #expect(state.globals["after"].integerValue == 5)

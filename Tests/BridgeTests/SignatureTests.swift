@@ -33,18 +33,16 @@ struct SignatureTests {
         }
     }
 
-    @Test func missingAndWrongTypedArgumentsAreNamed() throws {
+    @Test(arguments: [
+        ("f{activation = 'relu'}", "t.lua:1: Dense: missing required argument 'units'"),
+        ("f('x')", "t.lua:1: bad argument #1 to 'Dense' (integer expected, got string)"),
+        ("f{units = 2.5}", "t.lua:1: Dense: argument 'units' must be a integer (got number has no integer representation)"),
+        ("f(1, {units = 2})", "t.lua:1: Dense: got multiple values for argument 'units'"),
+    ])
+    func missingAndWrongTypedArgumentsAreNamed(_ code: String, _ message: String) throws {
         install(dense)
-        #expect(throws: LuaError.self) { try state.run("f{activation = 'relu'}") }
-        do { try state.run("f('x')") } catch {
-            #expect(error.message.contains("bad argument #1 to 'Dense' (integer expected, got string)"))
-        }
-        do { try state.run("f{units = 2.5}") } catch {
-            #expect(error.message.contains("argument 'units'"))
-        }
-        do { try state.run("f(1, {units = 2})") } catch {
-            #expect(error.message.contains("multiple values for argument 'units'"))
-        }
+        let error = #expect(throws: LuaError.self) { try state.run(code, chunkName: "=t.lua") }
+        #expect(error?.message == message)
     }
 
     @Test func trailingTableFillsATableParameterUnlessItNamesParameters() throws {

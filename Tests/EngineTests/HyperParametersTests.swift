@@ -93,6 +93,81 @@ struct HyperParametersTests {
         #expect(a.values["flag"] == .bool(true) && a.space.count == 2)
     }
 
+    @Test func mergeWithoutOverwriteKeepsExistingValuesAndAddsNewOnes() throws {
+        let a = try HyperParameters.fromConfig(.object([
+            ("space", .array([HyperParameter.int("n", minValue: 1, maxValue: 10, default: 2).config])),
+            ("values", .object([("n", .int(3))])),
+        ]))
+        let b = HyperParameters()
+        try b.int("n", minValue: 1, maxValue: 10, default: 7)
+        try b.boolean("new", default: true)
+        try a.merge(b, overwrite: false)
+        #expect(a.values["n"] == .int(3) && a.values["new"] == .bool(true))
+        #expect(a.space.count == 2)
+        if case let .int(_, _, _, _, d) = a.space[0].kind { #expect(d == 2) } else { Issue.record("n is not an Int") }
+    }
+
+    @Test func mergeWithOverwriteTakesTheOthersDeclarationAndDefault() throws {
+        let a = HyperParameters()
+        try a.int("n", minValue: 1, maxValue: 10, default: 2)
+        let b = HyperParameters()
+        try b.int("n", minValue: 1, maxValue: 20, default: 7)
+        try a.merge(b)
+        #expect(a.values["n"] == .int(7))
+        #expect(a.space.count == 1 && a.space[0] == b.space[0])
+    }
+
+    @Test func configRoundTripsWithKerasTunerKeysAndConditions() throws {
+        let hp = HyperParameters()
+        try hp.float("lr", minValue: 1e-4, maxValue: 1e-1, sampling: "log")
+        try hp.choice("act", values: [.string("relu"), .string("tanh")])
+        try hp.conditionalScope("act", [.string("tanh")]) { try hp.int("units", minValue: 8, maxValue: 64, step: 8) }
+        try hp.fixed("f", value: .float(0.5))
+        hp.values["act"] = .string("tanh")
+        hp.ensureActiveValues()
+        let config = hp.config
+        // Keras Tuner writes a Float's and a Choice's effective default, and an Int's unset one as None.
+        #expect(config["space"]?.arrayValue?[0]["config"]?["default"] == .double(1e-4))
+        #expect(config["space"]?.arrayValue?[1]["config"]?["default"] == .string("relu"))
+        #expect(config["space"]?.arrayValue?[2]["config"]?["default"] == .null)
+        #expect(config["space"]?.arrayValue?[3]["config"]?["value"] == .double(0.5))
+        let back = try HyperParameters.fromConfig(config)
+        #expect(back.config == config)
+        #expect(back.values == hp.values)
+        #expect(back.space[2].conditions == hp.space[2].conditions)
+        #expect(back.isActive("units"))
+    }
+
+    @Test(arguments: [
+        (#"[1]"#, "from_config: config must be a table"),
+        (#"{"space": 3}"#, "from_config: config.space must be a list (got number)"),
+        (#"{"space": [{"class_name": "Int", "config": {"name": "x", "min_value": "a", "max_value": 2}}]}"#,
+         "from_config: config.space[1].config.min_value must be a number (got string)"),
+        (#"{"space": [{"class_name": "Int", "config": {"name": "x", "min_value": 5, "max_value": 2}}]}"#,
+         "from_config: config.space[1]: Int(name='x'): min_value 5 is greater than the max_value 2"),
+        (#"{"space": [{"class_name": "Int", "config": {"name": "x", "min_value": 1, "max_value": 1e300}}]}"#,
+         "from_config: config.space[1]: Int(name='x'): max_value must be an integer"),
+        (#"{"space": [{"class_name": "Boolean", "config": {"name": "b"}}, {"class_name": "Boolean", "config": {"name": "b"}}]}"#,
+         "from_config: config.space[2] 'b' is declared twice"),
+        (#"{"space": [{"class_name": "Boolean", "config": {"name": "b", "conditions": [{"class_name": "Parent", "config": {"name": "p", "values": [1]}}]}}]}"#,
+         "from_config: config.space[1]: the parent 'p' of 'b' must be declared before it"),
+        (#"{"space": [{"class_name": "Boolean", "config": {"name": "b"}}], "values": {"b": 3}}"#,
+         "from_config: config.values.b = 3 is not a value of Boolean"),
+        (#"{"space": [], "values": {"ghost": 1}}"#, "from_config: config.values.ghost names no hyperparameter"),
+        (#"{"space": [{"class_name": "Float", "config": {"name": "x", "min_value": 0, "max_value": 1, "stepp": 1}}]}"#,
+         "from_config: config.space[1].config has an unknown key 'stepp'"),
+    ])
+    func malformedConfigsAreErrorsNamingThePath(_ text: String, _ expected: String) throws {
+        let error = #expect(throws: EngineError.self) { _ = try HyperParameters.fromConfig(JSON.parse(text)) }
+        #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "no error")")
+    }
+
+    @Test func configValuesAreStandardizedToTheirKind() throws {
+        let text = #"{"space": [{"class_name": "Float", "config": {"name": "x", "min_value": 0, "max_value": 4}}, {"class_name": "Int", "config": {"name": "n", "min_value": 0, "max_value": 4}}], "values": {"x": 2, "n": 3.0}}"#
+        let hp = try HyperParameters.fromConfig(JSON.parse(text))
+        #expect(hp.values["x"] == .float(2) && hp.values["n"] == .int(3))
+    }
+
     @Test func valuesRoundTripBitIdenticallyThroughJSON() throws {
         let hp = HyperParameters()
         let tricky = [0.1, 1.0 / 3.0, -0.0, 5e-324, 1.7976931348623157e308, 123456789.12345678]

@@ -1,15 +1,26 @@
-/// `kt.errors.FailedTrialError(msg)` and `kt.errors.FatalError(msg)`: error objects that keep their
-/// kind through `error(…)` all the way into the tuner (LUA_API.md §2).
+/// `kt.errors.FailedTrialError(msg)`, `kt.errors.FatalError(msg)` and Keras Tuner 1.4's
+/// `FatalValueError`, `FatalTypeError`, `FatalRuntimeError` (subclasses of `FatalError`): error
+/// objects that keep their kind through `error(…)` all the way into the tuner (LUA_API.md §2).
 enum ErrorsBinding {
+    /// The kinds that abort a search: `FatalError` and its Keras Tuner subclasses.
+    static let fatalKinds: Set<String> = ["FatalError", "FatalValueError", "FatalTypeError", "FatalRuntimeError"]
+
     static let source = """
         local Object = ...
         local errors = {}
-        for _, kind in ipairs({ "FailedTrialError", "FatalError" }) do
-          local cls = Object:extend(kind)
+        local function define(kind, parent)
+          local cls = parent:extend(kind)
           cls.__error_kind = kind
           cls.__tostring = function(self) return kind .. ": " .. tostring(self.message) end
           function cls.__init(self, message) self.message = message == nil and "" or tostring(message) end
           errors[kind] = cls
+        end
+        define("FailedTrialError", Object)
+        define("FatalError", Object)
+        -- Keras Tuner 1.4: `class FatalValueError(FatalError, ValueError)` and so on; here they
+        -- extend FatalError, so `kt.errors.FatalError:is_instance(e)` holds for each.
+        for _, kind in ipairs({ "FatalValueError", "FatalTypeError", "FatalRuntimeError" }) do
+          define(kind, errors.FatalError)
         end
         local function kind(value)
           if type(value) ~= "table" then return nil end
@@ -26,7 +37,11 @@ enum ErrorsBinding {
         return results.first ?? .nil
     }
 
-    /// "FailedTrialError", "FatalError", or nil for other errors.
+    /// Whether errors of `kind` (as `kind(of:state:)` reports it) stop the search.
+    static func isFatal(kind: String) -> Bool { fatalKinds.contains(kind) }
+
+    /// "FailedTrialError", "FatalError", "FatalValueError", …, or nil for other errors. A Lua
+    /// subclass of one of these reports its parent's kind.
     static func kind(of error: LuaError, state: LuaState) -> String? {
         guard let value = error.value, let kind = state.errorKindFunction else { return nil }
         return (try? kind.call([state.value(of: value)]))?.first?.stringValue

@@ -67,7 +67,7 @@ final class LuaTrialRunner: TrialRunner {
             switch ErrorsBinding.kind(of: error, state: state) {
             case "FailedTrialError":
                 throw FailedTrialError(ErrorsBinding.message(of: error, state: state), traceback: error.traceback)
-            case "FatalError":
+            case let kind? where ErrorsBinding.isFatal(kind: kind):
                 lastFatal = error
                 throw FatalError(ErrorsBinding.message(of: error, state: state), traceback: error.traceback)
             default:

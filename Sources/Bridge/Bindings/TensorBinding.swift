@@ -11,7 +11,13 @@ final class TensorBox {
         c.metamethod("__len") { call in call.results(.integer(Int64(try this(call).tensor.rows))) }
         c.metamethod("__tostring") { call in
             let t = try this(call).tensor
-            return call.results(.string("Tensor(shape=\(t.shape), float32)\n" + t.preview()))
+            // NN's preview opens with its own `Tensor(shape=…)` line; ours adds the dtype, so
+            // the header is printed once.
+            var body = Substring(t.preview())
+            if body.hasPrefix("Tensor("), let newline = body.firstIndex(of: "\n") {
+                body = body[body.index(after: newline)...]
+            }
+            return call.results(.string("Tensor(shape=\(t.shape), float32)\n" + body))
         }
         c.metamethod("__add") { call in try arithmetic(call, "+", { $0 + $1 }, { $0 + $1 }) }
         c.metamethod("__sub") { call in try arithmetic(call, "-", { $0 - $1 }, { $0 - $1 }) }

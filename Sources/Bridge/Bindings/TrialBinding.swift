@@ -12,6 +12,13 @@ enum TrialBinding {
         c.getter("best_step") { (t: Trial) in .integer(Int64(t.bestStep)) }
         c.getter("message") { (t: Trial) in t.message.map { .string($0) } ?? .nil }
         c.getter("metrics") { (t: Trial) in .object(MetricsHandle(t), metricsClass) }
+        c.method("summary") { call in
+            guard let t = call.object(at: 1, as: Trial.self) else {
+                throw LuaCallError("summary: call it on a Trial, as trial:summary()")
+            }
+            Console.write(t.summary + "\n")
+            return 0
+        }
         c.metamethod("__tostring") { call in
             guard let t = call.object(at: 1, as: Trial.self) else { return call.results(.string("Trial")) }
             return call.results(.string("Trial(\(t.trialId), \(t.status.rawValue), score=\(t.score.map { LuaValue.format($0) } ?? "nil"))"))

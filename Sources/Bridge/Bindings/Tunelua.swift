@@ -12,9 +12,7 @@ public enum Tunelua {
         state.preload("tunelua") { state in
             let module = state.newTable()
             module["version"] = .string(version)
-            module["HyperParameters"] = state.function(name: "HyperParameters") { call in
-                call.results(.object(HyperParameters(), HyperParametersBinding.luaClass))
-            }
+            module["HyperParameters"] = try HyperParametersBinding.classTable(state: state)
             try TunerBinding.install(into: module, state: state)
             return .table(module)
         }

@@ -86,7 +86,7 @@ public final class HyperParameters: CustomStringConvertible {
         return try register(hp, overwrite: false)
     }
 
-    private func register(_ hp: HyperParameter, overwrite: Bool) throws -> HPValue? {
+    func register(_ hp: HyperParameter, overwrite: Bool) throws -> HPValue? {
         for c in hp.conditions where c.parentName == hp.name {
             throw EngineError.invalid(
                 "\(hp.className): a conditional hyperparameter cannot have the same name as its parent, found '\(hp.name)' and parent_name '\(c.parentName)'")
@@ -160,6 +160,11 @@ public final class HyperParameters: CustomStringConvertible {
     /// Whether `name` is declared (active or not).
     public func isDeclared(_ name: String) -> Bool { byName[name] != nil }
 
+    /// Every declaration of `name` (one per set of conditions).
+    func declarations(of name: String) -> [HyperParameter] {
+        (byName[name] ?? []).map { space[$0] }
+    }
+
     func find(_ name: String, conditions: [Condition]) -> HyperParameter? {
         guard let idx = byName[name] else { return nil }
         return idx.lazy.map { self.space[$0] }.first { $0.conditions == conditions }
@@ -182,16 +187,22 @@ public final class HyperParameters: CustomStringConvertible {
         return c
     }
 
-    /// Adds hyperparameters from another space. With `overwrite`, an existing one's value is reset
-    /// to the default, as Keras Tuner's `merge` does; otherwise existing ones are kept.
+    /// Adds hyperparameters from another space, as Keras Tuner's `merge(hps, overwrite)` does.
+    /// With `overwrite`, one that is already declared (same name and conditions) is replaced by
+    /// the other's declaration and its value reset to that declaration's default; without it,
+    /// existing declarations and their values are kept and only new ones are added.
     public func merge(_ other: HyperParameters, overwrite: Bool = true) throws {
         try merge(other.space, overwrite: overwrite)
     }
 
     public func merge(_ hps: [HyperParameter], overwrite: Bool = true) throws {
         for hp in hps {
-            if exists(hp) {
-                if overwrite, isActive(hp) { values[hp.name] = hp.defaultValue }
+            if let i = (byName[hp.name] ?? []).first(where: { space[$0].conditions == hp.conditions }) {
+                guard overwrite else { continue }
+                // Keras Tuner appends a second declaration; replacing keeps one per name and conditions.
+                space[i] = hp
+                spaceVersion += 1
+                if isActive(hp) { values[hp.name] = hp.defaultValue }
                 continue
             }
             _ = try register(hp, overwrite: overwrite)
