@@ -97,9 +97,13 @@ public struct Signature: Sendable {
     }
 
     /// A trailing table is the keyword table unless the parameter it would fill takes a table and
-    /// the table does not name any parameter.
+    /// the table does not name any parameter. A parameter of any kind takes an object (a table with
+    /// a metatable) or a list, never plain data with string keys (`RandomSearch{run_trial = f}`).
     private func isKeywordTable(_ table: LuaTable, position: Int) -> Bool {
         guard position < params.count, params[position].kind.takesTable else { return true }
+        if params[position].kind == .any, !table.hasMetatable, table.pairs.contains(where: { $0.key.stringValue != nil }) {
+            return true
+        }
         return hasParameterKey(table)
     }
 
