@@ -31,6 +31,7 @@ defer { _ = system("rm -rf '\(directory)'") }
 /// A store that keeps nothing: isolates the loop's own cost from SQLite's.
 final class NullStore: ProjectStore {
     var location: String { "(memory)" }
+    var databasePath: String { "(memory)" }
     func load() throws -> StoredProject? { nil }
     func create(oracleKind: String, objective: Objective, oracleState: String) throws {}
     func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws {}
@@ -48,8 +49,9 @@ func run(verbose: Int, persist: Bool = true) throws -> (total: Double, inside: D
     let start = now()
     let startCPU = cpu()
     var insideCPU = 0.0
-    let tuner = try Tuner(oracle: oracle, directory: directory, projectName: "quadratic", overwrite: true,
-                          store: persist ? nil : NullStore(), verbose: verbose, output: { _ in })
+    let store: any ProjectStore = persist
+        ? try SQLiteStore(directory: directory, projectName: "quadratic", overwrite: true) : NullStore()
+    let tuner = try Tuner(oracle: oracle, store: store, verbose: verbose, output: { _ in })
     var inside = 0.0
     try tuner.search(ClosureTrialRunner { trial in
         let t0 = now()

@@ -41,11 +41,11 @@ struct OracleArguments {
         } else {
             hyperparameters = nil
         }
-        allowNewEntries = args.bool("allow_new_entries", default: true)
-        tuneNewEntries = args.bool("tune_new_entries", default: true)
+        allowNewEntries = args.bool("allow_new_entries", default: Oracle.Defaults.allowNewEntries)
+        tuneNewEntries = args.bool("tune_new_entries", default: Oracle.Defaults.tuneNewEntries)
         seed = args.integer("seed")
-        maxRetriesPerTrial = args.integer("max_retries_per_trial", default: 0)
-        maxConsecutiveFailedTrials = args.values["max_consecutive_failed_trials"] == nil ? 3 : args.integer("max_consecutive_failed_trials")
+        maxRetriesPerTrial = args.integer("max_retries_per_trial", default: Oracle.Defaults.maxRetriesPerTrial)
+        maxConsecutiveFailedTrials = args.has("max_consecutive_failed_trials") ? args.integer("max_consecutive_failed_trials") : Oracle.Defaults.maxConsecutiveFailedTrials
     }
 }
 
@@ -53,7 +53,7 @@ struct OracleArguments {
 enum OracleBinding {
     /// Oracle kinds by tuner name; later issues add theirs.
     static let factories: [OracleFactory] = [
-        OracleFactory(tunerName: "RandomSearch", parameters: [], defaultMaxTrials: 10) { _, base in
+        OracleFactory(tunerName: "RandomSearch", parameters: [], defaultMaxTrials: RandomSearchOracle.defaultMaxTrials) { _, base in
             try RandomSearchOracle(objective: base.objective, maxTrials: base.maxTrials, hyperparameters: base.hyperparameters,
                                    allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries, seed: base.seed,
                                    maxRetriesPerTrial: base.maxRetriesPerTrial,
@@ -79,12 +79,13 @@ enum OracleBinding {
                       parameters: [.init("n_startup_trials", .integer), .init("n_ei_candidates", .integer),
                                    .init("prior_weight", .number), .init("consider_magic_clip", .boolean),
                                    .init("consider_endpoints", .boolean), .init("multivariate", .boolean)],
-                      defaultMaxTrials: 10) { args, base in
-            try TPEOracle(objective: base.objective, maxTrials: base.maxTrials, nStartupTrials: args.integer("n_startup_trials", default: 10),
-                          nEICandidates: args.integer("n_ei_candidates", default: 24), priorWeight: args.double("prior_weight", default: 1.0),
-                          considerMagicClip: args.bool("consider_magic_clip", default: true),
-                          considerEndpoints: args.bool("consider_endpoints", default: false),
-                          multivariate: args.bool("multivariate", default: true), seed: base.seed,
+                      defaultMaxTrials: TPEOracle.TPEDefaults.maxTrials) { args, base in
+            try TPEOracle(objective: base.objective, maxTrials: base.maxTrials, nStartupTrials: args.integer("n_startup_trials", default: TPEOracle.TPEDefaults.nStartupTrials),
+                          nEICandidates: args.integer("n_ei_candidates", default: TPEOracle.TPEDefaults.nEICandidates),
+                          priorWeight: args.double("prior_weight", default: TPEOracle.TPEDefaults.priorWeight),
+                          considerMagicClip: args.bool("consider_magic_clip", default: TPEOracle.TPEDefaults.considerMagicClip),
+                          considerEndpoints: args.bool("consider_endpoints", default: TPEOracle.TPEDefaults.considerEndpoints),
+                          multivariate: args.bool("multivariate", default: TPEOracle.TPEDefaults.multivariate), seed: base.seed,
                           hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
                           tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
                           maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)
@@ -93,9 +94,9 @@ enum OracleBinding {
                       parameters: [.init("max_epochs", .integer), .init("factor", .integer),
                                    .init("hyperband_iterations", .integer)],
                       defaultMaxTrials: nil) { args, base in
-            try HyperbandOracle(objective: base.objective, maxEpochs: args.integer("max_epochs", default: 100),
-                                factor: args.integer("factor", default: 3),
-                                hyperbandIterations: args.integer("hyperband_iterations", default: 1), seed: base.seed,
+            try HyperbandOracle(objective: base.objective, maxEpochs: args.integer("max_epochs", default: HyperbandOracle.HyperbandDefaults.maxEpochs),
+                                factor: args.integer("factor", default: HyperbandOracle.HyperbandDefaults.factor),
+                                hyperbandIterations: args.integer("hyperband_iterations", default: HyperbandOracle.HyperbandDefaults.hyperbandIterations), seed: base.seed,
                                 hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
                                 tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
                                 maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials, maxTrials: base.maxTrials)

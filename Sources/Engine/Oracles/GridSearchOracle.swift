@@ -8,15 +8,6 @@
 /// The next point is computed from the last started trial's values, which are stored with the
 /// trial, so a stopped or crashed search resumes exactly where it was (Keras Tuner loses its queue).
 public final class GridSearchOracle: Oracle {
-    /// Keras Tuner's defaults: `max_trials=None` (unlimited).
-    public override init(objective: Objective = .defaultObjective, maxTrials: Int? = nil, hyperparameters: HyperParameters? = nil,
-                         allowNewEntries: Bool = true, tuneNewEntries: Bool = true, seed: Int? = nil,
-                         maxRetriesPerTrial: Int = 0, maxConsecutiveFailedTrials: Int? = 3) throws {
-        try super.init(objective: objective, maxTrials: maxTrials, hyperparameters: hyperparameters,
-                       allowNewEntries: allowNewEntries, tuneNewEntries: tuneNewEntries, seed: seed,
-                       maxRetriesPerTrial: maxRetriesPerTrial, maxConsecutiveFailedTrials: maxConsecutiveFailedTrials)
-    }
-
     public override var kind: String { "GridSearch" }
 
     /// Larger value lists are almost surely a mistake (a tiny step) and would exhaust memory.

@@ -35,10 +35,18 @@ public final class HyperbandOracle: Oracle {
     private var currentIteration = 0
 
     /// Keras Tuner's defaults: `max_epochs=100`, `factor=3`, `hyperband_iterations=1`.
-    public init(objective: Objective = .defaultObjective, maxEpochs: Int = 100, factor: Int = 3,
-                hyperbandIterations: Int? = 1, seed: Int? = nil, hyperparameters: HyperParameters? = nil,
-                allowNewEntries: Bool = true, tuneNewEntries: Bool = true, maxRetriesPerTrial: Int = 0,
-                maxConsecutiveFailedTrials: Int? = 3, maxTrials: Int? = nil) throws {
+    /// Keras Tuner's `Hyperband` defaults, defined here once.
+    public enum HyperbandDefaults {
+        public static let maxEpochs = 100
+        public static let factor = 3
+        public static let hyperbandIterations = 1
+    }
+
+    public init(objective: Objective = .defaultObjective, maxEpochs: Int = HyperbandDefaults.maxEpochs,
+                factor: Int = HyperbandDefaults.factor, hyperbandIterations: Int? = HyperbandDefaults.hyperbandIterations,
+                seed: Int? = nil, hyperparameters: HyperParameters? = nil, allowNewEntries: Bool = Defaults.allowNewEntries,
+                tuneNewEntries: Bool = Defaults.tuneNewEntries, maxRetriesPerTrial: Int = Defaults.maxRetriesPerTrial,
+                maxConsecutiveFailedTrials: Int? = Defaults.maxConsecutiveFailedTrials, maxTrials: Int? = nil) throws {
         let fn = "HyperbandOracle"
         guard maxEpochs >= 1 else { throw EngineError.invalid("\(fn): max_epochs must be >= 1, got \(maxEpochs)") }
         guard factor >= 2 else { throw EngineError.invalid("\(fn): factor must be an integer >= 2, got \(factor)") }

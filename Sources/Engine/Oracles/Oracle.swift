@@ -43,9 +43,18 @@ open class Oracle {
     /// How many iterations a long loop runs between two polls of `interruptRequested`.
     static let interruptPollInterval = 4096
 
+    /// Keras Tuner's `Oracle` defaults, defined here once (the oracles and the Lua binding read them).
+    public enum Defaults {
+        public static let allowNewEntries = true
+        public static let tuneNewEntries = true
+        public static let maxRetriesPerTrial = 0
+        public static let maxConsecutiveFailedTrials: Int? = 3
+    }
+
     public init(objective: Objective = .defaultObjective, maxTrials: Int? = nil, hyperparameters: HyperParameters? = nil,
-                allowNewEntries: Bool = true, tuneNewEntries: Bool = true, seed: Int? = nil,
-                maxRetriesPerTrial: Int = 0, maxConsecutiveFailedTrials: Int? = 3) throws {
+                allowNewEntries: Bool = Defaults.allowNewEntries, tuneNewEntries: Bool = Defaults.tuneNewEntries, seed: Int? = nil,
+                maxRetriesPerTrial: Int = Defaults.maxRetriesPerTrial,
+                maxConsecutiveFailedTrials: Int? = Defaults.maxConsecutiveFailedTrials) throws {
         let fn = "\(Self.self)"
         if let maxTrials, maxTrials < 1 {
             throw EngineError.invalid("\(fn): max_trials must be a positive integer or nil, got \(maxTrials)")

@@ -3,9 +3,13 @@
 /// ends the search with a message.
 public final class RandomSearchOracle: Oracle {
     /// Keras Tuner's defaults: `max_trials=10`, `max_retries_per_trial=0`, `max_consecutive_failed_trials=3`.
-    public override init(objective: Objective = .defaultObjective, maxTrials: Int? = 10, hyperparameters: HyperParameters? = nil,
-                         allowNewEntries: Bool = true, tuneNewEntries: Bool = true, seed: Int? = nil,
-                         maxRetriesPerTrial: Int = 0, maxConsecutiveFailedTrials: Int? = 3) throws {
+    /// Keras Tuner's `RandomSearch` default for `max_trials`.
+    public static let defaultMaxTrials = 10
+
+    public override init(objective: Objective = .defaultObjective, maxTrials: Int? = defaultMaxTrials, hyperparameters: HyperParameters? = nil,
+                         allowNewEntries: Bool = Defaults.allowNewEntries, tuneNewEntries: Bool = Defaults.tuneNewEntries, seed: Int? = nil,
+                         maxRetriesPerTrial: Int = Defaults.maxRetriesPerTrial,
+                         maxConsecutiveFailedTrials: Int? = Defaults.maxConsecutiveFailedTrials) throws {
         try super.init(objective: objective, maxTrials: maxTrials, hyperparameters: hyperparameters,
                        allowNewEntries: allowNewEntries, tuneNewEntries: tuneNewEntries, seed: seed,
                        maxRetriesPerTrial: maxRetriesPerTrial, maxConsecutiveFailedTrials: maxConsecutiveFailedTrials)

@@ -21,11 +21,24 @@ public final class TPEOracle: Oracle {
     /// Optuna's defaults: `n_startup_trials=10`, `n_ei_candidates=24`, `prior_weight=1.0`,
     /// `consider_magic_clip=true`, `consider_endpoints=false`, joint (multivariate) sampling as in
     /// Optuna 5; the base-oracle arguments as in Keras Tuner.
-    public init(objective: Objective = .defaultObjective, maxTrials: Int? = 10, nStartupTrials: Int = 10,
-                nEICandidates: Int = 24, priorWeight: Double = 1.0, considerMagicClip: Bool = true,
-                considerEndpoints: Bool = false, multivariate: Bool = true, seed: Int? = nil,
-                hyperparameters: HyperParameters? = nil, allowNewEntries: Bool = true, tuneNewEntries: Bool = true,
-                maxRetriesPerTrial: Int = 0, maxConsecutiveFailedTrials: Int? = 3) throws {
+    /// Optuna's `TPESampler` defaults (and `max_trials` as the other tuners'), defined here once.
+    public enum TPEDefaults {
+        public static let maxTrials = 10
+        public static let nStartupTrials = 10
+        public static let nEICandidates = 24
+        public static let priorWeight = 1.0
+        public static let considerMagicClip = true
+        public static let considerEndpoints = false
+        public static let multivariate = true
+    }
+
+    public init(objective: Objective = .defaultObjective, maxTrials: Int? = TPEDefaults.maxTrials,
+                nStartupTrials: Int = TPEDefaults.nStartupTrials, nEICandidates: Int = TPEDefaults.nEICandidates,
+                priorWeight: Double = TPEDefaults.priorWeight, considerMagicClip: Bool = TPEDefaults.considerMagicClip,
+                considerEndpoints: Bool = TPEDefaults.considerEndpoints, multivariate: Bool = TPEDefaults.multivariate,
+                seed: Int? = nil, hyperparameters: HyperParameters? = nil, allowNewEntries: Bool = Defaults.allowNewEntries,
+                tuneNewEntries: Bool = Defaults.tuneNewEntries, maxRetriesPerTrial: Int = Defaults.maxRetriesPerTrial,
+                maxConsecutiveFailedTrials: Int? = Defaults.maxConsecutiveFailedTrials) throws {
         let fn = "TPEOracle"
         guard nStartupTrials >= 0 else { throw EngineError.invalid("\(fn): n_startup_trials must be >= 0, got \(nStartupTrials)") }
         guard nEICandidates >= 1 else { throw EngineError.invalid("\(fn): n_ei_candidates must be >= 1, got \(nEICandidates)") }

@@ -5,6 +5,8 @@
 public protocol ProjectStore: AnyObject {
     /// Human-readable location (`./untitled_project`), printed by summaries.
     var location: String { get }
+    /// What holds the project, as messages name it (`./untitled_project/tunelua.db`).
+    var databasePath: String { get }
 
     /// The stored project, or nil when the store is new.
     func load() throws -> StoredProject?

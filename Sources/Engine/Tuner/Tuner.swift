@@ -27,20 +27,16 @@ public final class Tuner {
     let display: Display
     let write: (String) -> Void
 
-    /// Opens (or creates) the project and restores a stored search.
+    /// Opens the project in `store` (creating it there when new) and restores a stored search.
     ///
-    /// - Parameters:
-    ///   - store: defaults to `SQLiteStore(directory:projectName:overwrite:)`.
-    ///   - output: where printed text goes (default: standard output); `verbose = 0` silences it.
-    public init(oracle: Oracle, directory: String = ".", projectName: String = "untitled_project", overwrite: Bool = false,
-                tunerId: String = "tuner0", store: ProjectStore? = nil, verbose: Int = 1,
+    /// - Parameter output: where printed text goes (default: standard output); `verbose = 0` silences it.
+    public init(oracle: Oracle, store: any ProjectStore, tunerId: String = "tuner0", verbose: Int = 1,
                 output: ((String) -> Void)? = nil) throws {
         let write = output ?? Tuner.standardOutput
         self.write = write
         self.display = Display(verbose: verbose, write: write)
         self.oracle = oracle
         self.tunerId = tunerId
-        let store = try store ?? SQLiteStore(directory: directory, projectName: projectName, overwrite: overwrite)
         self.store = store
         do {
             if let stored = try store.load() {
@@ -62,7 +58,7 @@ public final class Tuner {
                 }
                 oracle.restore(trials: trials, endOrder: stored.endOrder)
                 reloaded = true
-                display.line("Reloading Tuner from \(store.location)/\(SQLiteStore.databaseName)")
+                display.line("Reloading Tuner from \(store.databasePath)")
             } else {
                 try store.create(oracleKind: oracle.kind, objective: oracle.objective, oracleState: oracle.stateText())
                 reloaded = false
