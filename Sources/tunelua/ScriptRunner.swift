@@ -5,9 +5,39 @@ import Bridge
 final class ScriptRunner {
     let state: LuaState
 
-    init(memoryLimit: Int) throws {
+    init(memoryLimit: Int, host: ScriptHost? = nil) throws {
         state = try LuaState(memoryLimit: memoryLimit)
+        state.scriptHost = host
         Tunelua.install(in: state)
+    }
+
+    /// What a worker state runs: the same code as the main state, in the same order; the error
+    /// that ended the run is returned, not printed (the main state reports it once).
+    static func runWorker(_ program: Program, memoryLimit: Int, host: ScriptHost, prepare: (LuaState) -> Void) -> Error? {
+        do {
+            let runner = try ScriptRunner(memoryLimit: memoryLimit, host: host)
+            prepare(runner.state)
+            runner.setArguments(script: program.script, arguments: program.arguments)
+            try runner.state.interrupt.catching {
+                for chunk in program.chunks { try runner.state.run(chunk, chunkName: "=(command line)") }
+                if let path = program.script {
+                    try runner.state.run(file: path, arguments: program.arguments.map { .string($0) })
+                } else if let text = program.standardInput {
+                    try runner.state.run(text, chunkName: "=stdin")
+                }
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// The code a run executes: `-e` chunks, then a script file or standard input's text.
+    struct Program: Sendable {
+        var chunks: [String]
+        var script: String?
+        var arguments: [String]
+        var standardInput: String?
     }
 
     /// Sets the global `arg` as the standalone `lua` does: `arg[0]` the script, `arg[1…]` its
@@ -28,9 +58,11 @@ final class ScriptRunner {
         attempt { try state.run(code, chunkName: name) }
     }
 
-    func runStandardInput() -> Bool {
+    /// Runs standard input's text as a script; `read` is told the text (workers run it too).
+    func runStandardInput(read: (String) -> Void = { _ in }) -> Bool {
         var text = ""
         while let line = readLine(strippingNewline: false) { text += line }
+        read(text)
         return attempt { try state.run(text, chunkName: "=stdin") }
     }
 

@@ -28,11 +28,14 @@ struct TuneluaCommand: ParsableCommand {
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Soft cap on the Lua heap, e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
     var memoryLimit: String?
 
+    @Option(name: .customLong("workers"), help: ArgumentHelp("Run each search with N workers (parallel trials; \"auto\" = one per CPU) unless its tuner says otherwise.", valueName: "n"))
+    var workers: String?
+
     /// The script and its arguments: everything from the first word that is not an option on,
     /// which `main` splits off before parsing so that options after it belong to the script.
     var script: [String] = []
 
-    enum CodingKeys: String, CodingKey { case chunks, interactive, memoryLimit }
+    enum CodingKeys: String, CodingKey { case chunks, interactive, memoryLimit, workers }
 
     /// Splits the command line as `lua` does: options, then the script and its arguments.
     static func split(_ arguments: [String]) -> (options: [String], script: [String]) {
@@ -40,7 +43,7 @@ struct TuneluaCommand: ParsableCommand {
         while i < arguments.count {
             let word = arguments[i]
             if word == "--" { return (Array(arguments[..<i]), Array(arguments[(i + 1)...])) }
-            if word == "-e" || word == "--memory-limit" { i += 2; continue }
+            if word == "-e" || word == "--memory-limit" || word == "--workers" { i += 2; continue }
             if word.hasPrefix("-") && word != "-" { i += 1; continue }
             break
         }
@@ -60,14 +63,24 @@ struct TuneluaCommand: ParsableCommand {
             }
             limit = bytes
         }
+        let scriptPath = script.first
+        let repl = interactive || (scriptPath == nil && chunks.isEmpty)
+        let readsStandardInput = repl && isatty(0) == 0 && !interactive
+        // What workers run: the same chunks and script (standard input's text once it is read).
+        let program = ProgramBox(ScriptRunner.Program(chunks: chunks, script: scriptPath, arguments: Array(script.dropFirst())))
+        let canLaunch = scriptPath != nil || (!chunks.isEmpty && !repl) || readsStandardInput
+        let launch: @Sendable (@escaping (LuaState) -> Void) -> Error? = { [limit] prepare in
+            ScriptRunner.runWorker(program.program, memoryLimit: limit, host: program.host!, prepare: prepare)
+        }
+        let host = ScriptHost(defaultWorkers: workers, launch: canLaunch ? launch : nil)
+        program.host = host
         let runner: ScriptRunner
         do {
-            runner = try ScriptRunner(memoryLimit: limit)
+            runner = try ScriptRunner(memoryLimit: limit, host: host)
         } catch {
             report(error)
             throw ExitCode(1)
         }
-        let scriptPath = script.first
         runner.setArguments(script: scriptPath, arguments: Array(script.dropFirst()))
 
         for chunk in chunks {
@@ -81,10 +94,17 @@ struct TuneluaCommand: ParsableCommand {
                 REPL(runner: runner).run()
             } else {
                 // As `lua` does: a non-terminal standard input is run as a script.
-                guard runner.runStandardInput() else { throw ExitCode(1) }
+                guard runner.runStandardInput(read: { program.program.standardInput = $0 }) else { throw ExitCode(1) }
             }
         }
     }
+}
+
+/// The program workers run, filled in as the main state learns it (standard input is read once).
+final class ProgramBox: @unchecked Sendable {
+    var program: ScriptRunner.Program
+    weak var host: ScriptHost?
+    init(_ program: ScriptRunner.Program) { self.program = program }
 }
 
 /// `512M`, `4G`, `1024` → bytes.

@@ -346,8 +346,11 @@ enum KerasBinding {
         let datasets = state.newTable()
         let fashion = state.newTable()
         fashion["load_data"] = state.function(name: "load_data") { call in
-            let d = try FashionMNIST.load()
-            return call.results(DataBinding.box(d.xTrain), DataBinding.box(d.yTrain), DataBinding.box(d.xTest), DataBinding.box(d.yTest))
+            let parts = try call.state.sharedTensors(SharedData.fileKey("fashion_mnist", FashionMNIST.defaultDirectory)) {
+                let d = try FashionMNIST.load()
+                return [d.xTrain, d.yTrain, d.xTest, d.yTest]
+            }
+            return call.results(parts.map(DataBinding.box))
         }
         datasets["fashion_mnist"] = .table(fashion)
         keras["datasets"] = .table(datasets)

@@ -13,11 +13,24 @@ final class LuaTrialRunner: TrialRunner {
     static let hooks = ["on_search_begin", "on_search_end", "on_trial_begin", "on_trial_end",
                         "on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end"]
 
-    init(state: LuaState, instance: LuaValue, base: LuaTable, arguments: [LuaValue]) throws {
+    /// A Lua oracle's instance in this state, which proposes this worker's trials.
+    let oracleInstance: LuaTable?
+
+    init(state: LuaState, instance: LuaValue, base: LuaTable, arguments: [LuaValue], oracleInstance: LuaTable? = nil) throws {
         self.state = state
         self.instance = instance
         self.arguments = arguments
+        self.oracleInstance = oracleInstance
         overridden = try state.overridden(instance, base: base, Self.hooks)
+    }
+
+    func proposing<T>(_ body: () throws -> T) throws -> T {
+        guard let instance = oracleInstance,
+              let oracle = OracleBinding.oracle(in: .table(instance), state: state) as? LuaOracle else { return try body() }
+        let previous = oracle.instance
+        oracle.instance = instance
+        defer { oracle.instance = previous }
+        return try body()
     }
 
     func runTrial(_ trial: Trial, tuner: Tuner) throws -> TrialResult {

@@ -11,6 +11,7 @@ enum TrialBinding {
         c.getter("score") { (t: Trial) in t.score.map { .number($0) } ?? .nil }
         c.getter("best_step") { (t: Trial) in .integer(Int64(t.bestStep)) }
         c.getter("message") { (t: Trial) in t.message.map { .string($0) } ?? .nil }
+        c.getter("worker") { (t: Trial) in t.worker.map { .string($0) } ?? .nil }
         c.getter("metrics") { (t: Trial) in .object(MetricsHandle(t), metricsClass) }
         c.method("summary") { call in
             guard let t = call.object(at: 1, as: Trial.self) else {
@@ -106,6 +107,16 @@ enum TrialBinding {
         c.getter("seed") { (o: Oracle) in .integer(Int64(bitPattern: o.seed)) }
         c.metamethod("__tostring") { call in
             call.results(.string("<\((call.object(at: 1, as: Oracle.self)?.kind ?? "") + "Oracle")>"))
+        }
+        // Workers' threads share the oracle: every read and write holds its lock.
+        c.methods = c.methods.map { name, body in
+            (name, { call in
+                guard let oracle = call.object(at: 1, as: Oracle.self) ?? call.handle(at: 1, as: Oracle.self) else { return try body(&call) }
+                return try oracle.locked { try body(&call) }
+            })
+        }
+        c.getters = c.getters.mapValues { getter in
+            { object, state in try (object as! Oracle).locked { try getter(object, state) } }
         }
         return c
     }()

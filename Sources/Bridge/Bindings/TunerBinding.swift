@@ -9,20 +9,32 @@ final class TunerHandle {
     let compile: CompileOverrides
     /// What `tuner.oracle` returns: the oracle userdata, or a Lua oracle's instance table.
     let oracleValue: LuaValue
+    /// `directory/project_name`, standardized: what a worker's tuner must name to join this one.
+    let projectPath: String
+    /// `workers` (already resolved) and `deterministic`, as the constructor was given them.
+    let workers: Int
+    let deterministic: Bool
+    /// In a worker state: the search this tuner joins (the main state's tuner owns the project).
+    let joins: WorkerContext?
     /// Set when the project was closed (`tuner:close()`, or reopened by a newer tuner).
     private(set) var closedBecause: String?
 
-    init(tuner: Tuner, hypermodel: LuaValue, compile: CompileOverrides, oracleValue: LuaValue) {
+    init(tuner: Tuner, projectPath: String, hypermodel: LuaValue, compile: CompileOverrides, oracleValue: LuaValue,
+         workers: Int = 1, deterministic: Bool = false, joins: WorkerContext? = nil) {
         self.tuner = tuner
+        self.projectPath = projectPath
         self.hypermodel = hypermodel
         self.compile = compile
         self.oracleValue = oracleValue
+        self.workers = workers
+        self.deterministic = deterministic
+        self.joins = joins
     }
 
     func close(because reason: String) {
         guard closedBecause == nil else { return }
         closedBecause = reason
-        tuner.close()
+        if joins == nil { tuner.close() }
     }
 
     /// The hypermodel adapted for one call (`arguments` go on to its `fit`).
@@ -31,6 +43,19 @@ final class TunerHandle {
     }
 
     nonisolated(unsafe) static let luaClass = LuaClass(name: "TunerHandle")
+}
+
+/// A tuner that a worker state's script creates for a project other than the one the worker
+/// joined: the main state runs its searches, so here its `search()` does nothing and its other
+/// methods say why they cannot work.
+final class DormantTuner {
+    let project: String
+    let searched: String
+    init(project: String, searched: String) {
+        self.project = project
+        self.searched = searched
+    }
+    nonisolated(unsafe) static let luaClass = LuaClass(name: "DormantTuner")
 }
 
 /// The projects this state's tuners hold, so re-creating a tuner on a project an earlier tuner of
@@ -57,6 +82,7 @@ enum TunerBinding {
         .init("metrics", .any), .init("distribution_strategy", .any), .init("directory", .string),
         .init("project_name", .string), .init("logger", .any), .init("tuner_id", .string), .init("overwrite", .boolean),
         .init("executions_per_trial", .integer), .init("storage", .string), .init("verbose", .any),
+        .init("workers", .any), .init("deterministic", .boolean),
     ]
 
     static func install(into module: LuaTable, state: LuaState) throws {
@@ -86,6 +112,9 @@ enum TunerBinding {
     // MARK: - The tuner class
 
     static func handle(_ call: LuaCall) throws -> TunerHandle {
+        if let dormant = call.handle(at: 1, as: DormantTuner.self) {
+            throw LuaCallError("\(call.functionName): in a worker, only the tuner being searched (project \(dormant.searched)) works; this one is for \(dormant.project): guard code that uses it with `if not kt.is_worker() then … end`")
+        }
         guard let h = call.handle(at: 1, as: TunerHandle.self) else {
             throw LuaCallError("\(call.functionName): call it on a tuner, as tuner:\(call.functionName)(…)")
         }
@@ -101,6 +130,8 @@ enum TunerBinding {
         // The hooks do nothing unless overridden (the search loop calls only overridden ones).
         for name in LuaTrialRunner.hooks { tuner.method(name) { _ in 0 } }
         tuner.method("search") { call in
+            // A worker state's other tuners: the main state ran (or runs) their searches.
+            if call.handle(at: 1, as: DormantTuner.self) != nil { return 0 }
             let h = try handle(call)
             let arguments = call.values(from: 2)
             let verbose = arguments.last?.tableValue?["verbose"].integerValue.map(Int.init)
@@ -108,14 +139,17 @@ enum TunerBinding {
             if h.tuner.oracle.hyperparameters.space.isEmpty && !h.hypermodel.isNil {
                 h.tuner.populateInitialSpace(h.adapter(call.state))
             }
-            let runner = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), base: tuner.table, arguments: arguments)
+            let runner = try LuaTrialRunner(state: call.state, instance: call.value(at: 1), base: tuner.table, arguments: arguments,
+                                            oracleInstance: h.oracleValue.tableValue)
+            if let joins = h.joins {
+                // A worker takes trials until the search is over; then its script ends here.
+                try? joins.session.work(runner, worker: joins.name)
+                throw LuaError(message: WorkerContext.finishedMessage)
+            }
             let interrupt = call.state.interrupt
             h.tuner.interruptRequested = { interrupt.isRequested }
-            let luaOracle = h.tuner.oracle as? LuaOracle
-            luaOracle?.instance = h.oracleValue.tableValue
-            defer { luaOracle?.instance = nil }
             do {
-                try h.tuner.search(runner, verbose: verbose)
+                try search(h, runner: runner, verbose: verbose, state: call.state)
             } catch is FatalError {
                 if let original = runner.lastFatal { throw original }
                 throw LuaCallError("search stopped by a FatalError")
@@ -199,7 +233,8 @@ enum TunerBinding {
         tuner.getter("oracle") { call in call.results(try handle(call).oracleValue) }
         tuner.getter("hypermodel") { call in call.results(try handle(call).hypermodel) }
         tuner.getter("project_dir") { call in call.results(.string(try handle(call).tuner.projectDirectory)) }
-        tuner.getter("tuner_id") { call in call.results(.string(try handle(call).tuner.tunerId)) }
+        tuner.getter("tuner_id") { call in call.results(.string(try handle(call).joins?.name ?? handle(call).tuner.tunerId)) }
+        tuner.getter("workers") { call in call.results(.integer(Int64(try handle(call).workers))) }
         tuner.getter("executions_per_trial") { call in
             call.results(.integer(Int64(try handle(call).tuner.modelTuning.executionsPerTrial)))
         }
@@ -233,7 +268,8 @@ enum TunerBinding {
             }
             instance[key] = value
         }
-        for ignored in ["logger", "distribution_strategy"] where args.has(ignored) {
+        let context = call.state.workerContext
+        for ignored in ["logger", "distribution_strategy"] where args.has(ignored) && context == nil {
             warn(call, "\(name): the `\(ignored)` argument is not supported and will be ignored"
                  + (ignored == "distribution_strategy" ? " (run trials in parallel with workers = N)" : ""))
         }
@@ -268,8 +304,27 @@ enum TunerBinding {
 
         let directory = args.string("directory", default: ".")
         let projectName = args.string("project_name", default: "untitled_project")
-        let projects = call.state.perState("tunelua.projects") { OpenProjects() }
         let path = URL(fileURLWithPath: directory).appendingPathComponent(projectName).standardizedFileURL.path
+        let workers = try WorkerCount.resolve(args["workers"], host: call.state.scriptHost, function: name)
+        let deterministic = args.bool("deterministic", default: false)
+        if let context {
+            // A worker never opens a project: it joins the main state's search of the same one.
+            guard context.projectPath == path else {
+                call.state.setHandle(DormantTuner(project: path, searched: context.projectPath), class: DormantTuner.luaClass, on: instance)
+                return 0
+            }
+            let shared = context.session.tuner
+            if case .table(let luaOracle) = oracleValue {
+                call.state.setHandle(shared.oracle, class: TrialBinding.oracleClass, on: luaOracle)
+            } else {
+                oracleValue = .object(shared.oracle, TrialBinding.oracleClass)
+            }
+            call.state.setHandle(TunerHandle(tuner: shared, projectPath: path, hypermodel: hypermodel, compile: compile, oracleValue: oracleValue,
+                                             workers: workers, deterministic: deterministic, joins: context),
+                                 class: TunerHandle.luaClass, on: instance)
+            return 0
+        }
+        let projects = call.state.perState("tunelua.projects") { OpenProjects() }
         // An earlier tuner of this script holds the project: it hands it over.
         projects.holder(of: path)?.close(because: "its project was reopened by a newer tuner")
         let engineTuner = try Tuner(oracle: oracle, directory: directory, projectName: projectName,
@@ -279,7 +334,8 @@ enum TunerBinding {
         engineTuner.modelTuning = try ModelTuning(executionsPerTrial: args.integer("executions_per_trial", default: 1),
                                                   maxModelSize: args.integer("max_model_size"),
                                                   overridesCompile: !compile.isEmpty)
-        let handle = TunerHandle(tuner: engineTuner, hypermodel: hypermodel, compile: compile, oracleValue: oracleValue)
+        let handle = TunerHandle(tuner: engineTuner, projectPath: path, hypermodel: hypermodel, compile: compile, oracleValue: oracleValue,
+                                 workers: workers, deterministic: deterministic)
         projects.opened(path, by: handle)
         call.state.setHandle(handle, class: TunerHandle.luaClass, on: instance)
         // As Keras Tuner's constructor does, so search_space_summary() shows the space before search.
@@ -287,6 +343,46 @@ enum TunerBinding {
             engineTuner.populateInitialSpace(handle.adapter(call.state))
         }
         return 0
+    }
+
+    // MARK: - Searching
+
+    /// The main state's search: alone, or with `workers - 1` more states that run the script up
+    /// to this tuner's `search()` and take trials there (LUA_API.md §7).
+    static func search(_ h: TunerHandle, runner: LuaTrialRunner, verbose: Int?, state: LuaState) throws {
+        guard h.workers > 1, let host = state.scriptHost, host.canLaunch else {
+            if h.workers > 1 {
+                Console.writeError("warning: workers = \(h.workers) needs a script file (tunelua --workers \(h.workers) search.lua); this search runs one worker\n")
+            }
+            try h.tuner.search(runner, verbose: verbose)
+            return
+        }
+        let session = h.tuner.beginSearch(workers: h.workers, deterministic: h.deterministic, verbose: verbose)
+        let pool = WorkerPool(session: session, host: host, projectPath: h.projectPath)
+        let interrupt = state.interrupt
+        session.stopWorkers = {
+            pool.interruptAll()
+            interrupt.request()
+        }
+        try runner.onSearchBegin(tuner: h.tuner)
+        let base = h.tuner.tunerId.hasSuffix("0") ? String(h.tuner.tunerId.dropLast()) : h.tuner.tunerId
+        pool.start(names: (1..<h.workers).map { "\(base)\($0)" })
+        var mainError: Error?
+        do {
+            try session.work(runner, worker: h.tuner.tunerId)
+        } catch {
+            mainError = error
+        }
+        pool.join()
+        interrupt.clear()
+        if let failure = pool.setupError ?? session.error ?? mainError {
+            // A worker's own FatalError is raised here as a kt.errors.FatalError of this state.
+            if failure is FatalError, runner.lastFatal == nil {
+                try ErrorsBinding.raisingEngineKinds(state) { throw failure }
+            }
+            throw failure.portable
+        }
+        try runner.onSearchEnd(tuner: h.tuner)
     }
 
     /// A warning on standard error at the user's line, as Python's `warnings.warn` prints one.

@@ -30,6 +30,15 @@ public final class Interrupt {
         return try body()
     }
 
+    /// Asks the state to stop as Ctrl-C does (from any thread: another worker's fatal error).
+    public func request() { fire() }
+
+    /// Forgets a request, so the state runs code again (after a stopped search returns).
+    public func clear() {
+        cancellation.reset()
+        tl_clear_interrupt(thread)
+    }
+
     /// Called from the signal handler: only an atomic store and `lua_sethook`, both safe there.
     fileprivate func fire() {
         cancellation.cancel()

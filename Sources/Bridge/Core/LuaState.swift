@@ -299,6 +299,12 @@ public final class LuaState {
         return value(at: -1, on: L)
     }
 
+    /// The binding object stored under `key`, if one was stored.
+    func perStateIfPresent<T: AnyObject>(_ key: String) -> T? { bindingStorage[key] as? T }
+
+    /// Stores a binding object under `key` (replacing any).
+    func setPerState(_ key: String, _ object: AnyObject) { bindingStorage[key] = object }
+
     /// The binding object stored under `key` in this state, made on first use.
     func perState<T: AnyObject>(_ key: String, make: () -> T) -> T {
         if let existing = bindingStorage[key] as? T { return existing }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The base oracle (Keras Tuner's `Oracle`): owns the search space and the trials, hands out
 /// trials, takes their results, retries failed ones and decides when the search ends.
 ///
@@ -36,6 +38,16 @@ open class Oracle {
     private var consecutiveFailures = 0
     /// How many duplicate draws in a row random sampling tolerates before checking exhaustion.
     public var maxCollisions = 20
+    /// Serializes use by several workers' threads (the search loop, and user code reading trials
+    /// while it runs). Recursive: a Lua oracle's `populate_space` reads the oracle it runs in.
+    private let lock = NSRecursiveLock()
+
+    /// Runs `body` holding the oracle's lock.
+    public func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
     /// Polled inside the oracle's long loops (walking a grid, enumerating a finite space, drawing
     /// at length); when it returns true they throw `EngineError(.interrupted)`. The tuner sets it
     /// to its own Ctrl-C flag, so a search stuck choosing a trial still stops.

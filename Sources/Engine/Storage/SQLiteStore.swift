@@ -203,7 +203,7 @@ public final class SQLiteStore: ProjectStore {
         var trials: [(trial: Trial, values: HPValues)] = []
         var byId: [String: Trial] = [:]
         var ended: [(Int, String)] = []
-        let sel = try statement("SELECT trial_id, idx, status, hyperparameters, score, best_step, message, run_count, end_seq FROM trials ORDER BY idx")
+        let sel = try statement("SELECT trial_id, idx, status, hyperparameters, score, best_step, message, run_count, end_seq, worker FROM trials ORDER BY idx")
         defer { sqlite3_reset(sel) }
         while try step(sel) {
             let id = columnText(sel, 0) ?? ""
@@ -216,6 +216,7 @@ public final class SQLiteStore: ProjectStore {
             trial.bestStep = Int(sqlite3_column_int64(sel, 5))
             trial.message = columnText(sel, 6)
             trial.runCount = Int(sqlite3_column_int64(sel, 7))
+            trial.worker = columnText(sel, 9)
             if sqlite3_column_type(sel, 8) != SQLITE_NULL { ended.append((Int(sqlite3_column_int64(sel, 8)), id)) }
             trials.append((trial, values))
             byId[id] = trial

@@ -25,12 +25,13 @@ final class Display {
 
     func searchBegan() { searchStart = Display.monotonic() }
 
-    func trialBegan(_ trial: Trial, oracle: Oracle) {
+    /// Keras Tuner's banner; with several workers it names the one running the trial.
+    func trialBegan(_ trial: Trial, oracle: Oracle, worker: String? = nil) {
         guard verbose >= 1 else { return }
         let now = Display.monotonic()
         trialStart[trial.trialId] = now
         if searchStart == nil { searchStart = now }
-        var out = "\nSearch: Running Trial #\(trial.index + 1)\n\n"
+        var out = "\nSearch: Running Trial #\(trial.index + 1)" + (worker.map { " on \($0)" } ?? "") + "\n\n"
         out += hyperparameterTable(trial, oracle: oracle)
         out += "\n"
         write(out)

@@ -14,6 +14,8 @@ public final class Trial {
     public var message: String?
     /// How many times the trial has finished a run (ran to an end status).
     public var runCount = 0
+    /// The worker that ran it last (`tuner0`, `tuner1`, …, Keras Tuner's `tuner_id` convention).
+    public var worker: String?
 
     public init(trialId: String, index: Int, hyperparameters: HyperParameters, status: TrialStatus = .running) {
         self.trialId = trialId

@@ -15,6 +15,10 @@ public protocol TrialRunner: AnyObject {
     /// Keras Tuner's training hooks (`on_epoch_begin(trial, model, epoch, logs)`, …), called while
     /// model tuning trains. Batch hooks are called only when `observesBatches`.
     var observesBatches: Bool { get }
+
+    /// Wraps the oracle's proposal of this worker's next trial (a Lua oracle proposes in the
+    /// calling worker's own Lua state).
+    func proposing<T>(_ body: () throws -> T) throws -> T
     func onEpochBegin(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws
     func onEpochEnd(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws
     func onBatchBegin(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws
@@ -27,6 +31,7 @@ public extension TrialRunner {
     func onTrialBegin(_ trial: Trial, tuner: Tuner) throws {}
     func onTrialEnd(_ trial: Trial, tuner: Tuner) throws {}
     var observesBatches: Bool { false }
+    func proposing<T>(_ body: () throws -> T) throws -> T { try body() }
     func onEpochBegin(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {}
     func onEpochEnd(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {}
     func onBatchBegin(_ trial: Trial, model: any TunableModel, batch: Int, logs: [String: Double], tuner: Tuner) throws {}

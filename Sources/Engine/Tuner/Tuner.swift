@@ -37,7 +37,7 @@ public final class Tuner {
         self.display = Display(verbose: verbose, write: write)
         self.oracle = oracle
         self.tunerId = tunerId
-        self.store = store
+        self.store = SynchronizedStore(store)
         do {
             if let stored = try store.load() {
                 guard stored.oracleKind == oracle.kind else {
@@ -81,75 +81,25 @@ public final class Tuner {
 
     // MARK: - The loop
 
-    /// Runs trials until the oracle stops. `verbose`, when given, sets how much is printed (as
-    /// Keras Tuner's `search(verbose=…)`).
+    /// Runs trials until the oracle stops, as one worker. `verbose`, when given, sets how much is
+    /// printed (as Keras Tuner's `search(verbose=…)`).
     ///
     /// Throws: `FatalError` from user code; `EngineError` of kind `.searchAborted` (consecutive
     /// failures), `.invalidResult` (run_trial returned something unusable), `.interrupted`
     /// (Ctrl-C), or a storage error. In every case the project stays resumable.
     public func search(_ runner: TrialRunner, verbose: Int? = nil) throws {
+        let session = beginSearch(workers: 1, verbose: verbose)
+        try runner.onSearchBegin(tuner: self)
+        try session.work(runner, worker: tunerId)
+        try runner.onSearchEnd(tuner: self)
+    }
+
+    /// Starts a search that `workers` workers run together, each calling the session's `work`.
+    public func beginSearch(workers: Int, deterministic: Bool = false, verbose: Int? = nil) -> SearchSession {
         if let verbose { self.verbose = verbose }
         oracle.interruptRequested = interruptRequested
         display.searchBegan()
-        try runner.onSearchBegin(tuner: self)
-        while true {
-            if interruptRequested() {
-                throw EngineError(.interrupted, "search: interrupted before trial \(oracle.orderedTrials.count + 1); the project can be resumed")
-            }
-            let isRetry = !oracle.retryQueue.isEmpty
-            let trial = try oracle.createTrial()
-            if trial.status == .stopped {
-                if let reason = oracle.stopReason { display.line(reason) }
-                break
-            }
-            if trial.status == .idle { break }  // one worker: nothing else can make progress
-            try store.trialStarted(trial, rerun: isRetry, worker: tunerId, oracleState: isRetry ? nil : oracle.stateText())
-            display.trialBegan(trial, oracle: oracle)
-            try runner.onTrialBegin(trial, tuner: self)
-
-            var reported: [(name: String, value: Double, direction: Objective.Direction)] = []
-            var step = 0
-            do {
-                let result = try runner.runTrial(trial, tuner: self)
-                if interruptRequested() { throw SearchInterrupted() }
-                let converted = try result.metricsAndStep(objective: oracle.objective)
-                step = converted.step
-                try oracle.updateTrial(trial.trialId, metrics: converted.metrics, step: step)
-                reported = converted.metrics.map { ($0.0, $0.1, trial.metrics.histories[$0.0]?.direction ?? .min) }
-                trial.status = .completed
-            } catch let error as EngineError where error.kind == .invalidResult {
-                // A programming error: retrying cannot help. Like Keras Tuner's FatalTypeError it
-                // stops the search; the trial stays queued for when the script is fixed.
-                oracle.requeue(trial)
-                throw error
-            } catch let error as FatalError {
-                oracle.requeue(trial)
-                throw error
-            } catch let error as FailedTrialError {
-                trial.status = .failed
-                trial.message = Tuner.describe(error)
-                reportFailure(trial)
-            } catch {
-                if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || interruptRequested() {
-                    oracle.requeue(trial)
-                    display.line("\nSearch interrupted: trial \(trial.trialId) will run again when the search resumes.")
-                    throw EngineError(.interrupted, "search: interrupted during trial \(trial.trialId); it will run again when the search resumes")
-                }
-                trial.status = .invalid
-                trial.message = Tuner.describe(error)
-                reportFailure(trial)
-            }
-
-            let outcome = try oracle.endTrial(trial)
-            try store.trialEnded(trial, metrics: reported, step: step,
-                                 endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
-                                 oracleState: oracle.stateText())
-            if let notice = outcome.retryNotice { display.line(notice) }
-            display.trialEnded(trial, oracle: oracle)
-            try runner.onTrialEnd(trial, tuner: self)
-            if let abort = outcome.abort { throw abort }
-        }
-        try runner.onSearchEnd(tuner: self)
+        return SearchSession(tuner: self, workers: workers, deterministic: deterministic)
     }
 
     /// Reports metrics while a trial runs (for per-epoch reports); committed at once.
@@ -162,7 +112,7 @@ public final class Tuner {
 
     /// Shows a failed run's error as it happens, as Keras Tuner's debug mode prints the traceback
     /// (the same text is kept in the trial's `message`).
-    private func reportFailure(_ trial: Trial) {
+    func reportFailure(_ trial: Trial) {
         guard verbose >= 1, let message = trial.message else { return }
         errorOutput("Trial \(trial.trialId) failed: \(message)\n")
     }
