@@ -450,20 +450,26 @@ public struct HyperParameter: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Keras Tuner-shaped config (`{"class_name": "Float", "config": {...}}`) for storage.
-    public var json: JSON {
+    /// Keras Tuner-shaped config (`{"class_name": "Float", "config": {...}}`) for storage: the
+    /// defaults as declared (nil where none was given), so a stored space reads back the same.
+    public var json: JSON { encoded(effectiveDefaults: false) }
+
+    /// The config with `effectiveDefaults` (Keras Tuner's `get_config`: a Float's and a Choice's
+    /// default is the one in force; an Int's stays unset when unset), or the declared ones.
+    func encoded(effectiveDefaults: Bool) -> JSON {
         var c: [(String, JSON)] = [("name", .string(name))]
         func opt(_ d: Double?) -> JSON { d.map(JSON.double) ?? .null }
         func opt(_ i: Int64?) -> JSON { i.map(JSON.int) ?? .null }
         switch kind {
         case let .float(min, max, step, sampling, d):
-            c += [("default", opt(d)), ("min_value", .double(min)), ("max_value", .double(max)),
-                  ("step", opt(step)), ("sampling", .string(sampling.rawValue))]
+            c += [("default", effectiveDefaults ? defaultValue.json : opt(d)), ("min_value", .double(min)),
+                  ("max_value", .double(max)), ("step", opt(step)), ("sampling", .string(sampling.rawValue))]
         case let .int(min, max, step, sampling, d):
             c += [("default", opt(d)), ("min_value", .int(min)), ("max_value", .int(max)),
                   ("step", opt(step)), ("sampling", .string(sampling.rawValue))]
         case let .choice(values, ordered, d):
-            c += [("default", d?.json ?? .null), ("values", .array(values.map(\.json))), ("ordered", .bool(ordered))]
+            c += [("default", effectiveDefaults ? defaultValue.json : d?.json ?? .null),
+                  ("values", .array(values.map(\.json))), ("ordered", .bool(ordered))]
         case let .boolean(d):
             c += [("default", .bool(d))]
         case let .fixed(v):

@@ -61,27 +61,7 @@ extension HyperParameter {
     /// `{"class_name": "Float", "config": {...}}` exactly as Keras Tuner's `get_config` writes it:
     /// a Float's and a Choice's default is the effective one, an Int's stays unset when unset, a
     /// Fixed has no default.
-    public var config: JSON {
-        var c: [(String, JSON)] = [("name", .string(name))]
-        func opt(_ d: Double?) -> JSON { d.map(JSON.double) ?? .null }
-        func opt(_ i: Int64?) -> JSON { i.map(JSON.int) ?? .null }
-        switch kind {
-        case let .float(min, max, step, sampling, _):
-            c += [("default", defaultValue.json), ("min_value", .double(min)), ("max_value", .double(max)),
-                  ("step", opt(step)), ("sampling", .string(sampling.rawValue))]
-        case let .int(min, max, step, sampling, d):
-            c += [("default", opt(d)), ("min_value", .int(min)), ("max_value", .int(max)),
-                  ("step", opt(step)), ("sampling", .string(sampling.rawValue))]
-        case let .choice(values, ordered, _):
-            c += [("default", defaultValue.json), ("values", .array(values.map(\.json))), ("ordered", .bool(ordered))]
-        case let .boolean(d):
-            c += [("default", .bool(d))]
-        case let .fixed(v):
-            c += [("value", v.json)]
-        }
-        c.append(("conditions", .array(conditions.map(\.json))))
-        return .object([("class_name", .string(className)), ("config", .object(c))])
-    }
+    public var config: JSON { encoded(effectiveDefaults: true) }
 
     /// Reads one `{"class_name": …, "config": {…}}` entry of a user-supplied config (see
     /// `HyperParameters.fromConfig`); `path` names it in errors.
