@@ -24,9 +24,10 @@ final class LuaTrialRunner: TrialRunner {
         overridden = try state.overridden(instance, base: base, Self.hooks)
     }
 
-    func proposing<T>(_ body: () throws -> T) throws -> T {
-        guard let instance = oracleInstance,
-              let oracle = OracleBinding.oracle(in: .table(instance), state: state) as? LuaOracle else { return try body() }
+    /// Attaches this state's instance of a Lua oracle class to the search's oracle while it
+    /// proposes, so `populate_space` runs in the state (and on the thread) that asks.
+    func proposing<T>(with oracle: Oracle, _ body: () throws -> T) throws -> T {
+        guard let instance = oracleInstance, let oracle = oracle as? LuaOracle else { return try body() }
         let previous = oracle.instance
         oracle.instance = instance
         defer { oracle.instance = previous }

@@ -105,7 +105,13 @@ final class WorkerPool: @unchecked Sendable {
                     // A worker that starts after the search stopped leaves at once.
                     if self.session.error != nil { state.interrupt.request() }
                 }
-                if let error, !WorkerContext.isFinished(error) {
+                guard let error else {
+                    // The script ended without reaching this project's search: its directory or
+                    // project name differs between runs (os.tmpname, the time), so the worker idled.
+                    warnNeverJoined(name)
+                    return
+                }
+                if !WorkerContext.isFinished(error) {
                     // Ended by the search stopping: the session holds the reason already.
                     if session.error != nil && isInterruption(error) { return }
                     lock.withLock { if setupError == nil { setupError = error } }
@@ -118,6 +124,14 @@ final class WorkerPool: @unchecked Sendable {
             threads.append(thread)
             thread.start()
         }
+    }
+
+    private var warned = false
+
+    private func warnNeverJoined(_ name: String) {
+        guard lock.withLock({ () -> Bool in defer { warned = true }; return !warned }) else { return }
+        Console.writeError("warning: worker \(name) ran the script to its end without reaching the search of \(projectPath); "
+                           + "give the tuner the same directory and project_name in every run (not os.tmpname() or the time)\n")
     }
 
     /// Asks every worker state to stop (another worker's fatal error, the consecutive-failure limit).

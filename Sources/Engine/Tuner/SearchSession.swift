@@ -84,7 +84,7 @@ public final class SearchSession {
             }
             let oracle = tuner.oracle
             let isRetry = !oracle.retryQueue.isEmpty
-            let trial = try oracle.locked { try runner.proposing { try oracle.createTrial() } }
+            let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
             switch trial.status {
             case .running:
                 running += 1
