@@ -10,7 +10,7 @@ import Foundation
 /// only when nothing is running and nothing is left. The first error that must stop the search
 /// (a `FatalError`, the consecutive-failure limit, Ctrl-C, storage) stops every worker: the
 /// others are asked to stop through `stopWorkers`, and their running trials run again on resume.
-public final class SearchSession {
+public final class SearchSession: @unchecked Sendable {
     public let tuner: Tuner
     public let workers: Int
     /// With `deterministic`, trials are proposed in batches of `workers`, each batch after the
@@ -133,10 +133,13 @@ public final class SearchSession {
             trial.status = .completed
         } catch let error as EngineError where error.kind == .invalidResult {
             // A programming error: retrying cannot help. Like Keras Tuner's FatalTypeError it
-            // stops the search; the trial stays queued for when the script is fixed.
+            // stops the search; the trial stays queued for when the script is fixed. The search
+            // stops first, so that no other worker takes the queued trial meanwhile.
+            stop(with: error)
             requeue(trial)
             throw error
         } catch let error as FatalError {
+            stop(with: error)
             requeue(trial)
             throw error
         } catch let error as FailedTrialError {
