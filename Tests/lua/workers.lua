@@ -121,6 +121,32 @@ if one then
   assert(one[1].worker == "tuner0", "one worker is tuner0 too")
 end
 
+-- and GridSearch too
+local function grid(name, workers)
+  return search(name, kt.GridSearch, { workers = workers,
+    run_trial = function(self, trial)
+      local hp = trial.hyperparameters
+      spin()
+      return hp.Int("n", 1, 3) + hp.Choice("c", { 1, 2 })
+    end })
+end
+local g1, g2 = grid("grid1", 1), grid("grid2", 2)
+if g1 then
+  assert(#g1 == 6 and #g2 == 6, #g1 .. " and " .. #g2 .. " grid trials")
+  for i = 1, 6 do
+    local a, b = g1[i].hyperparameters.values, g2[i].hyperparameters.values
+    assert(a.n == b.n and a.c == b.c, "grid trial " .. g1[i].trial_id .. " differs between 1 and 2 workers")
+  end
+end
+
+-- workers = "auto" is the CPUs this process may run on
+local auto = kt.RandomSearch{ max_trials = 1, workers = "auto", directory = dir, project_name = "auto",
+                              overwrite = true, verbose = 0, run_trial = function() return 0 end }
+if not kt.is_worker() then
+  local nproc = tonumber(io.popen("nproc"):read("l"))
+  assert(auto.workers == nproc, "workers = 'auto' gave " .. tostring(auto.workers) .. ", nproc says " .. nproc)
+end
+
 -- deterministic = true: model-based oracles propose in batches, so two runs give the same trials
 for _, make in ipairs({ { "BayesianOptimization", { num_initial_points = 2 } }, { "TPE", { n_startup_trials = 2 } },
                          { "Hyperband", { max_epochs = 9, factor = 3 } } }) do

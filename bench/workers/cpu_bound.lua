@@ -8,7 +8,7 @@ local tuner = kt.RandomSearch{
   run_trial = function(self, trial)
     local x = trial.hyperparameters.Float("x", -1, 1)
     local s = 0
-    for i = 1, 12000000 do s = s + (i % 3) end
+    for i = 1, 65000000 do s = s + (i % 3) end
     return x * x + s * 0
   end,
 }
