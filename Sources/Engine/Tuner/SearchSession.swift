@@ -123,6 +123,8 @@ public final class SearchSession: @unchecked Sendable {
         try runner.onTrialBegin(trial, tuner: tuner)
         var reported: [(name: String, value: Double, direction: Objective.Direction)] = []
         var step = 0
+        // Set on the trial under the lock: other workers' proposals read every trial's status.
+        var ending: (status: TrialStatus, message: String?) = (.completed, nil)
         do {
             let result = try runner.runTrial(trial, tuner: tuner)
             if tuner.interruptRequested() || error != nil { throw SearchInterrupted() }
@@ -130,7 +132,6 @@ public final class SearchSession: @unchecked Sendable {
             step = converted.step
             try oracle.locked { _ = try oracle.updateTrial(trial.trialId, metrics: converted.metrics, step: step) }
             reported = converted.metrics.map { ($0.0, $0.1, trial.metrics.histories[$0.0]?.direction ?? .min) }
-            trial.status = .completed
         } catch let error as EngineError where error.kind == .invalidResult {
             // A programming error: retrying cannot help. Like Keras Tuner's FatalTypeError it
             // stops the search; the trial stays queued for when the script is fixed. The search
@@ -143,9 +144,7 @@ public final class SearchSession: @unchecked Sendable {
             requeue(trial)
             throw error
         } catch let error as FailedTrialError {
-            trial.status = .failed
-            trial.message = Tuner.describe(error)
-            condition.withLock { tuner.reportFailure(trial) }
+            ending = (.failed, Tuner.describe(error))
         } catch {
             if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || tuner.interruptRequested()
                 || self.error != nil {
@@ -156,13 +155,16 @@ public final class SearchSession: @unchecked Sendable {
                 }
                 throw EngineError(.interrupted, "search: interrupted during trial \(trial.trialId); it will run again when the search resumes")
             }
-            trial.status = .invalid
-            trial.message = Tuner.describe(error)
-            condition.withLock { tuner.reportFailure(trial) }
+            ending = (.invalid, Tuner.describe(error))
         }
 
         let outcome = try condition.withLock { () throws -> Oracle.EndOutcome in
-            let outcome = try oracle.locked { try oracle.endTrial(trial) }
+            let outcome = try oracle.locked { () throws -> Oracle.EndOutcome in
+                trial.status = ending.status
+                if let message = ending.message { trial.message = message }
+                return try oracle.endTrial(trial)
+            }
+            if ending.message != nil { tuner.reportFailure(trial) }
             try tuner.store.trialEnded(trial, metrics: reported, step: step,
                                        endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
                                        oracleState: oracle.stateText())
