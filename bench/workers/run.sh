@@ -27,16 +27,20 @@ m1=$(printf '%s\n' "${one[@]}" | median); m2=$(printf '%s\n' "${two[@]}" | media
 echo "cpu-bound: median 1 worker $m1 s, 2 workers $m2 s over $runs runs; speed-up $(awk -v a="$m1" -v b="$m2" 'BEGIN {printf "%.2fx", a/b}') (target >= 1.85x on 2 cores)"
 
 [ -n "${TUTORIAL:-}" ] || exit 0
-tutorial() {  # workers → "seconds best_val_accuracy"
-  local t0 t1 out
+tutorial() {  # workers → "seconds best_val_accuracy peak_resident_MB"
+  local t0 t1 out rss="$scratch/rss"
   t0=$(date +%s.%N)
-  out=$(cd "$scratch" && TUNELUA_WORKERS=$1 "$OLDPWD/$bin" "$OLDPWD/scripts/tune_model.lua" fashion 2>&1)
+  out=$(cd "$scratch" && TUNELUA_WORKERS=$1 $timer "$OLDPWD/$bin" "$OLDPWD/scripts/tune_model.lua" fashion 2>&1)
   t1=$(date +%s.%N)
   local best; best=$(printf '%s\n' "$out" | sed -nE 's/^Best val_accuracy So Far: ([0-9.]+).*/\1/p' | tail -1)
-  awk -v a="$t0" -v b="$t1" -v v="$best" 'BEGIN {printf "%.1f %s", b-a, v}'
+  local peak; peak=$( [ -s "$rss" ] && awk '{printf "%d", $1/1024}' "$rss" || echo "?")
+  awk -v a="$t0" -v b="$t1" -v v="$best" -v m="$peak" 'BEGIN {printf "%.1f %s %s", b-a, v, m}'
 }
-read -r s1 v1 < <(tutorial 1); echo "tutorial, 1 worker: $s1 s, best val_accuracy $v1"
-read -r s2 v2 < <(tutorial 2); echo "tutorial, 2 workers: $s2 s, best val_accuracy $v2"
+# Peak resident size through GNU time when the machine has it (Debian's package `time`).
+timer=""; [ -x /usr/bin/time ] && timer="/usr/bin/time -o $scratch/rss -f %M"
+read -r s1 v1 m1 < <(tutorial 1); echo "tutorial, 1 worker: $s1 s, best val_accuracy $v1, peak resident $m1 MB"
+read -r s2 v2 m2 < <(tutorial 2); echo "tutorial, 2 workers: $s2 s, best val_accuracy $v2, peak resident $m2 MB"
+echo "tutorial: 2 workers / 1 worker: time $(awk -v a="$s1" -v b="$s2" 'BEGIN {printf "%.2fx faster", a/b}'), peak memory $(awk -v a="$m1" -v b="$m2" 'BEGIN {if (a > 0) printf "%.2fx", b/a; else print "?"}') (target <= 1.3x)"
 if [ -n "${REF_PYTHON:-}" ]; then
   t0=$(date +%s.%N)
   ref=$(cd "$scratch" && "$REF_PYTHON" "$OLDPWD/bench/workers/keras_tuner_tutorial.py" 2>/dev/null | tail -1)
