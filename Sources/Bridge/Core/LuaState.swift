@@ -218,15 +218,22 @@ public final class LuaState {
         case .table(let ref as LuaRef), .function(let ref as LuaRef), .userdata(let ref):
             if ref.state === self { ref.push(L) } else { lua_pushnil(L) }
         case .object(let object, let luaClass):
+            // Room for the value and the scratch slots each kind uses; every nested level asks
+            // again, so a deep value (a rank-100 tensor's `totable`) never writes past the stack.
+            // Values are depth-bounded where they are read, far below Lua's stack limit, so the
+            // check succeeds; a Swift caller cannot raise here.
+            _ = lua_checkstack(L, 4)
             pushObject(object, luaClass, on: L)
         case .array(let items):
-            lua_createtable(L, Int32(items.count), 0)
+            _ = lua_checkstack(L, 4)
+            lua_createtable(L, Int32(clamping: items.count), 0)
             for (i, item) in items.enumerated() {
                 push(item, on: L)
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
         case .dictionary(let items):
-            lua_createtable(L, 0, Int32(items.count))
+            _ = lua_checkstack(L, 4)
+            lua_createtable(L, 0, Int32(clamping: items.count))
             for (key, item) in items {
                 push(.string(key), on: L)
                 push(item, on: L)

@@ -37,11 +37,11 @@ extension LuaState {
     }
 
     /// Pushes a box userdata holding a retained reference to `object`, with the given metatable
-    /// (from the registry) whose `__gc` releases it.
-    func pushBox(_ object: AnyObject, metatable: String, on L: OpaquePointer) {
-        let slot = tl_newuserdata(L, MemoryLayout<UnsafeMutableRawPointer>.size)!
-        slot.assumingMemoryBound(to: UnsafeMutableRawPointer?.self).pointee =
-            Unmanaged.passRetained(object).toOpaque()
+    /// (from the registry) whose `__gc` releases it. `owner` marks the class an object box was
+    /// made for (nil for function boxes), so a box moved under another class's metatable is refused.
+    func pushBox(_ object: AnyObject, metatable: String, owner: UnsafeRawPointer? = nil, on L: OpaquePointer) {
+        _ = tl_newbox(L, owner == nil ? TL_TAG_FUNCTION : TL_TAG_OBJECT,
+                      Unmanaged.passRetained(object).toOpaque(), owner)
         lua_getfield(L, TL_REGISTRYINDEX, metatable)
         lua_setmetatable(L, -2)
     }
