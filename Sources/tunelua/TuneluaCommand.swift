@@ -15,6 +15,7 @@ struct TuneluaCommand: ParsableCommand {
             tunelua -i search.lua       run a script, then the REPL
             tunelua -e 'print(1)'       run a one-liner
             tunelua summary DIR/PROJECT print the results of an existing project
+            tunelua check DIR/PROJECT   check a project's database (read-only)
             """,
         version: "tunelua \(Tunelua.version) (\(Tunelua.luaVersion))"
     )
@@ -54,6 +55,10 @@ struct TuneluaCommand: ParsableCommand {
     func run() throws {
         if script.first == "summary" {
             try Summary.run(Array(script.dropFirst()))
+            return
+        }
+        if script.first == "check" {
+            try Check.run(Array(script.dropFirst()))
             return
         }
         var limit = LuaState.defaultMemoryLimit
