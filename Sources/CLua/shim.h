@@ -46,24 +46,40 @@ static inline int tl_loadbuffer(lua_State *L, const char *buf, size_t len, const
 /// Per-state allocator bookkeeping. `inSwift` is non-zero while a Swift frame is the innermost
 /// frame that an error would unwind: then the allocator never refuses, because a refusal would make
 /// Lua raise through Swift. Refusals happen only while Lua code runs under a pcall.
+/// The process's budget shared by every Lua state (`--memory-limit` caps them together, workers
+/// included); `limit` 0 means none. Updated with atomic builtins: states run on several threads.
+typedef struct tl_heap_budget {
+    size_t used;
+    size_t limit;
+} tl_heap_budget;
+
 typedef struct tl_alloc_state {
     size_t used;
     size_t limit;
     int inSwift;
     int refused;        // count of refusals, for tests and messages
+    tl_heap_budget *shared;
 } tl_alloc_state;
 
 static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     tl_alloc_state *st = (tl_alloc_state *)ud;
     size_t old = ptr ? osize : 0;
+    tl_heap_budget *shared = st->shared;
     if (nsize == 0) {
         free(ptr);
         st->used -= old;
+        if (shared) __atomic_sub_fetch(&shared->used, old, __ATOMIC_RELAXED);
         return NULL;
     }
-    if (!st->inSwift && nsize > old && st->used - old + nsize > st->limit) {
-        st->refused++;
-        return NULL;  // Lua raises "not enough memory" in Lua frames
+    if (!st->inSwift && nsize > old) {
+        int over = st->used - old + nsize > st->limit;
+        if (!over && shared && shared->limit > 0) {
+            over = __atomic_load_n(&shared->used, __ATOMIC_RELAXED) + (nsize - old) > shared->limit;
+        }
+        if (over) {
+            st->refused++;
+            return NULL;  // Lua raises "not enough memory" in Lua frames
+        }
     }
     void *p = realloc(ptr, nsize);
     if (p == NULL) {
@@ -75,6 +91,10 @@ static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     st->used = st->used - old + nsize;
+    if (shared) {
+        if (nsize > old) __atomic_add_fetch(&shared->used, nsize - old, __ATOMIC_RELAXED);
+        else __atomic_sub_fetch(&shared->used, old - nsize, __ATOMIC_RELAXED);
+    }
     return p;
 }
 

@@ -26,7 +26,7 @@ struct TuneluaCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.")
     var interactive = false
 
-    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Soft cap on the Lua heap, e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Cap on the process's memory (every Lua heap and the engine's buffers), e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
     var memoryLimit: String?
 
     @Option(name: .customLong("workers"), help: ArgumentHelp("Run each search with N workers (parallel trials; \"auto\" = one per CPU) unless its tuner says otherwise.", valueName: "n"))
@@ -68,6 +68,7 @@ struct TuneluaCommand: ParsableCommand {
             }
             limit = bytes
         }
+        LuaState.limitProcessMemory(limit)
         let scriptPath = script.first
         let repl = interactive || (scriptPath == nil && chunks.isEmpty)
         let readsStandardInput = repl && isatty(0) == 0 && !interactive
