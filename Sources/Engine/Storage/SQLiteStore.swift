@@ -72,6 +72,15 @@ public final class SQLiteStore: ProjectStore {
         }
         let findings = try ProjectFileCheck.beforeOpening(databasePath, recordedSalt: SQLiteStore.readLockRecord(location).salt)
         do {
+            try openForReading(findings: findings)
+        } catch let e as EngineError where e.kind == .projectLocked {
+            close()
+            throw EngineError(.projectLocked, "summary: the project '\(location)' is in use by a running search; run summary when it finishes")
+        }
+    }
+
+    private func openForReading(findings: ProjectFileCheck.Findings) throws {
+        do {
             try openDatabase(flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)
             sqlite3_busy_timeout(db, 300)
             _ = try queryInt("PRAGMA user_version")
