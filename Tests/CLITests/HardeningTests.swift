@@ -45,6 +45,7 @@ struct HardeningTests {
         .init(name: "reshape overflow", code: "data.tensor{1}:reshape{2^62, 2^62, 4}", message: "reshape: cannot reshape a tensor of shape [1]"),
         .init(name: "unallocatable weights", code: "keras.Sequential{ keras.Input{ shape = {1000000} }, keras.layers.Dense{ units = 10000 } }",
               message: "cannot allocate 40000000000 bytes for the kernel of Dense"),
+        .init(name: "a megabyte keyword", code: "keras.layers.Dense{ units = 2, [string.rep('u', 1 << 20)] = 1 }", message: "bytes cut"),
         .init(name: "csv of /dev/zero", code: "data.csv('/dev/zero')", message: "/dev/zero: byte"),
         // 4. mixed nesting
         .init(name: "mixed nesting", code: "data.tensor{1, {2, 3}}", message: "tensor: data[2] is a list where a number was expected (mixed nesting)"),
@@ -73,7 +74,7 @@ struct HardeningTests {
         #expect(result.stderr.contains("hostile.lua:"), "\(c.name): \(result.stderr)")
         #expect(result.stderr.contains(c.message), "\(c.name): \(result.stderr)")
         let firstLine = result.stderr.split(separator: "\n").first ?? ""
-        #expect(firstLine.utf8.count < 400, "\(c.name): message of \(firstLine.utf8.count) bytes")
+        #expect(firstLine.utf8.count < 500, "\(c.name): message of \(firstLine.utf8.count) bytes")
     }
 
     /// Item 3, the readers: a gzip bomb given to `data.idx` (600 MB of zeros against a 256 MiB

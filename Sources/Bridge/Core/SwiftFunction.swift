@@ -92,9 +92,17 @@ private func raise(_ error: any Error, on L: OpaquePointer, state: LuaState) -> 
         if let value = error.value { value.push(L) } else { state.push(.string(error.message), on: L) }
         return -1
     } catch {
-        state.push(.string(userPosition(L) + String(describing: error)), on: L)
+        state.push(.string(userPosition(L) + bounded(String(describing: error))), on: L)
         return -1
     }
+}
+
+/// A message cut to a few hundred bytes: messages quote what they were given (a keyword, a
+/// value, a file's field), and what a script gives may be a megabyte long.
+func bounded(_ message: String, limit: Int = 300) -> String {
+    guard message.utf8.count > limit else { return message }
+    let head = message.utf8.prefix(limit - 120), tail = message.utf8.suffix(100)
+    return String(decoding: head, as: UTF8.self) + " … (\(message.utf8.count - head.count - tail.count) bytes cut) … " + String(decoding: tail, as: UTF8.self)
 }
 
 /// `file:line: ` of the innermost Lua function that is the user's, skipping tunelua's own Lua
