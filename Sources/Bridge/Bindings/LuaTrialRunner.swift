@@ -95,7 +95,10 @@ extension LuaError: TracebackCarrying {}
 
 /// Reads what `run_trial` returned into the engine's `TrialResult`.
 enum TrialResultReader {
-    static func read(_ value: LuaValue, state: LuaState) -> TrialResult {
+    /// `nested` is set for the items of a returned list: a list there is reported as a list of
+    /// lists without reading it, so a cyclic or deep table never recurses.
+    static func read(_ value: LuaValue, state: LuaState, nested: Bool = false) -> TrialResult {
+        if nested, case .table(let table) = value, table.count > 0 { return .list([]) }
         switch value {
         case .nil: return .none
         case .integer(let i): return .number(Double(i))
@@ -104,7 +107,7 @@ enum TrialResultReader {
         case .table(let table):
             let pairs = table.pairs
             if !pairs.isEmpty && table.count == pairs.count {
-                return .list(table.array.map { read($0, state: state) })
+                return .list(table.array.map { read($0, state: state, nested: true) })
             }
             var metrics: [(String, Double)] = []
             for (key, item) in pairs {
