@@ -7,6 +7,8 @@ final class ScalarModel: TunableModel {
     let parameters: Int?
     init(parameters: Int? = 10) { self.parameters = parameters }
     var trainableParameterCount: Int? { parameters }
+    private(set) var stopped = false
+    func stopTraining() { stopped = true }
     func weightsData() throws -> [UInt8] { withUnsafeBytes(of: weight.bitPattern) { Array($0) } }
     func loadWeights(_ data: [UInt8], origin: String) throws {
         guard data.count == 8 else { throw TestError("bad weights from \(origin)") }
@@ -42,6 +44,7 @@ final class ScriptedHypermodel: Hypermodel {
         for (i, loss) in series.enumerated() {
             model.weight = loss
             try observer.epochEnded(first + i, model: model, logs: ["val_loss": loss])
+            if model.stopped { return .history([("val_loss", Array(series[...i]))]) }
         }
         return .history([("val_loss", series)])
     }
