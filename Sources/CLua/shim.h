@@ -249,6 +249,9 @@ static inline void tl_watch_hook(lua_State *L, lua_Debug *ar) {
         if (deadline > 0 && tl_monotonic_ns() >= deadline) {
             reason = TL_STOP_TIMEOUT;
             atomic_store(&w->reason, reason);
+            // From now on every instruction raises, so the code after a pcall that caught the
+            // error raises too, and the error reaches the trial's caller.
+            lua_sethook(L, tl_watch_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
         }
     }
     if (reason == TL_STOP_NONE) return;
@@ -258,8 +261,8 @@ static inline void tl_watch_hook(lua_State *L, lua_Debug *ar) {
         tl_watch_rearm(L, w);
         luaL_error(L, "interrupted!");
     }
-    // Raised again at every count until the trial is disarmed: a pcall in a loop cannot keep a
-    // timed-out trial running.
+    // Raised again at every instruction until the trial is disarmed: a pcall in a loop cannot
+    // keep a timed-out trial running.
     luaL_error(L, "trial timed out");
 }
 
