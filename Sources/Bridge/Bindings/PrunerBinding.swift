@@ -66,7 +66,7 @@ enum PrunerBinding {
                                 nWarmupSteps: a.integer("n_warmup_steps", default: 0), intervalSteps: a.integer("interval_steps", default: 1))
         }
         define(pruners, state, Signature("PatientPruner", [
-            .init("wrapped", .any, required: true), .init("patience", .integer, required: true), .init("min_delta", .number),
+            .init("wrapped", .any), .init("patience", .integer, required: true), .init("min_delta", .number),
         ])) { a in
             var wrapped: (any Pruner)?
             if !a["wrapped"].isNil {
@@ -82,7 +82,10 @@ enum PrunerBinding {
 
     private static func define(_ table: LuaTable, _ state: LuaState, _ signature: Signature, _ make: @escaping (Arguments) throws -> any Pruner) {
         table[signature.function] = state.function(name: signature.function) { call in
-            let pruner = try make(try signature.bind(call))
+            // `SuccessiveHalvingPruner{}`: an empty table is no value for a first parameter that may
+            // take one; it means "all defaults".
+            let empty = call.argumentCount == 1 && call.value(at: 1).tableValue.map { !$0.hasMetatable && $0.pairs.isEmpty } == true
+            let pruner = try make(empty ? try signature.bind([]) : try signature.bind(call))
             return call.results(.object(PrunerHandle(pruner), luaClass))
         }
     }
