@@ -35,28 +35,30 @@ assert(s > 0)
 local x, y = data.csv("data/digits.csv")
 x = x / 16
 local fitting = kt.RandomSearch{ objective = "loss", max_trials = 2, seed = 1, directory = dir, project_name = "fit",
-  verbose = 0, trial_timeout = 0.5,
+  verbose = 0, trial_timeout = 1,
   run_trial = function(self, trial)
     local model = keras.Sequential{ keras.layers.Dense{ units = trial.hyperparameters:Int("u", 4, 64), input_shape = { 64 } },
                                     keras.layers.Dense{ units = 10 } }
     model:compile{ optimizer = "adam", loss = keras.losses.SparseCategoricalCrossentropy{ from_logits = true } }
-    return model:fit(x, y, { epochs = trial.trial_id == "0" and 100000 or 1, batch_size = 8, verbose = 0 })
+    local long = trial.trial_id == "0"
+    return model:fit(x, y, { epochs = long and 100000 or 1, batch_size = long and 8 or 512, verbose = 0 })
   end }
 local t0 = os.time()
 fitting:search()
 assert(elapsed(t0) < 30)
 assert(fitting.oracle:get_trial("0").status == "FAILED")
-assert(fitting.oracle:get_trial("0").message == "timed out after 0.5 s")
+assert(fitting.oracle:get_trial("0").message == "timed out after 1.0 s")
 assert(fitting.oracle:get_trial("1").status == "COMPLETED")
 
--- max_time: no trial starts after it (here given to search; per run)
-local function busy(seconds) local t = os.clock() while os.clock() - t < seconds do end end
+-- max_time: no trial starts after it (here given to search; per run). Trials sleep (wall time:
+-- the machine may be busy, so CPU time would say little).
+local function busy(seconds) os.execute("sleep " .. seconds) end
 local timed = kt.RandomSearch{ objective = kt.Objective("y", "min"), max_trials = 100, seed = 1, directory = dir,
   project_name = "timed", verbose = 0,
   run_trial = function(self, trial) busy(0.1) return trial.hyperparameters:Float("x", 0, 1) end }
 timed:search{ max_time = 0.35 }
 local n = H.count(timed.oracle.trials)
-assert(n >= 2 and n <= 6, "trials within max_time: " .. n)
+assert(n >= 1 and n <= 4, "trials within max_time: " .. n)
 timed:search{ max_time = 0.25 }
 assert(H.count(timed.oracle.trials) > n, "a new run starts a new budget")
 
