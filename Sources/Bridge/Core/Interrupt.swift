@@ -1,4 +1,5 @@
 import CLua
+import Dispatch
 import NN
 import Synchronization
 #if canImport(Glibc)
@@ -6,13 +7,16 @@ import Glibc
 #endif
 
 /// What stops one Lua state's running code: Ctrl-C (or another worker's request) and a trial's
-/// `trial_timeout`, through one count hook per state (CLua's `tl_watch`; the sandbox's CPU limit
-/// is meant to join it). While the state runs code under `catching`, SIGINT makes the next Lua
+/// `trial_timeout`, through one hook per state (CLua's `tl_watch`; the sandbox's CPU limit is
+/// meant to join it), installed as a count hook only when a reason arises. While the state runs code under `catching`, SIGINT makes the next Lua
 /// instruction raise "interrupted!" (as the standalone `lua` does) and raises a flag that Swift
 /// loops (training, the search loop) poll between steps. A second Ctrl-C before the first is
 /// handled kills the process, so a stuck computation can always be left. An armed deadline makes
 /// Lua code raise "trial timed out" and training stop at its next batch.
-public final class Interrupt {
+///
+/// Unchecked `Sendable`: what other threads touch (`request`, the watchdog's `expire`) is atomic
+/// or under `watchdog`; the rest belongs to the state's own thread.
+public final class Interrupt: @unchecked Sendable {
     /// Raised with the flag (and past an armed deadline), for Swift loops that take a
     /// cancellation flag (training).
     public let cancellation = CancellationFlag()
@@ -20,6 +24,8 @@ public final class Interrupt {
     private let thread: OpaquePointer
     /// The armed `trial_timeout`, in seconds (only the state's own thread arms and reads it).
     private var armedTimeout: Double?
+    /// Counts arm/disarm calls, so a watchdog timer of an earlier trial does nothing.
+    private let watchdog = Mutex(0)
 
     init(thread: OpaquePointer) { self.thread = thread }
 
@@ -52,14 +58,27 @@ public final class Interrupt {
     func arm(timeout: Double) {
         armedTimeout = timeout
         cancellation.setDeadline(after: timeout)
-        tl_watch_arm(thread, timeout)
+        let generation = watchdog.withLock { g -> Int in
+            g += 1
+            tl_watch_arm(thread, timeout)
+            return g
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak self] in self?.expire(generation) }
+    }
+
+    /// The watchdog at the deadline: the state's next Lua instruction raises.
+    private func expire(_ generation: Int) {
+        watchdog.withLock { g in if g == generation { tl_watch_expire(thread) } }
     }
 
     /// Ends the deadline (and a timeout it caused), leaving the state healthy for the next trial.
     func disarm() {
         armedTimeout = nil
         cancellation.clearDeadline()
-        tl_watch_disarm(thread)
+        watchdog.withLock { g in
+            g += 1
+            tl_watch_disarm(thread)
+        }
     }
 
     /// The armed timeout's seconds once it has passed (in Lua code or in training), else nil.
