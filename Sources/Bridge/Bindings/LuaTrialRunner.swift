@@ -39,6 +39,21 @@ final class LuaTrialRunner: TrialRunner {
         return TrialResultReader.read(results.first ?? .nil, state: state)
     }
 
+    /// `trial_timeout`: the state's count hook stops Lua code, and training stops between batches.
+    func running<T>(timeout: Double?, _ body: () throws -> T) throws -> T {
+        guard let timeout else { return try body() }
+        let interrupt = state.interrupt
+        interrupt.arm(timeout: timeout)
+        defer { interrupt.disarm() }
+        do {
+            return try body()
+        } catch {
+            // A timeout that surfaced as another error (training's cancellation, a wrapped error).
+            if !interrupt.isRequested, let seconds = interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
+            throw error
+        }
+    }
+
     func onSearchBegin(tuner: Tuner) throws { try hook("on_search_begin", []) }
     func onSearchEnd(tuner: Tuner) throws { try hook("on_search_end", []) }
     func onTrialBegin(_ trial: Trial, tuner: Tuner) throws { try hook("on_trial_begin", [.object(trial, TrialBinding.trialClass)]) }
@@ -78,7 +93,11 @@ final class LuaTrialRunner: TrialRunner {
             return try body()
         } catch let error as LuaError {
             if state.interrupt.isRequested { throw SearchInterrupted() }
+            // Before any more Lua runs: the timeout's hook would stop that too.
+            if let seconds = state.interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
             switch ErrorsBinding.kind(of: error, state: state) {
+            case "TrialPruned":
+                throw TrialPruned(ErrorsBinding.message(of: error, state: state))
             case "FailedTrialError":
                 throw FailedTrialError(ErrorsBinding.message(of: error, state: state), traceback: error.traceback)
             case let kind? where ErrorsBinding.isFatal(kind: kind):

@@ -26,11 +26,15 @@ public final class SearchSession: @unchecked Sendable {
     private var stopError: Error?
     private var finished = false
     private var reasonShown = false
+    /// This run's limits; `max_time` counts from `startedAt` (a resumed search starts anew).
+    let budget: SearchBudget
+    let startedAt = Display.monotonic()
 
-    init(tuner: Tuner, workers: Int, deterministic: Bool) {
+    init(tuner: Tuner, workers: Int, deterministic: Bool, budget: SearchBudget = .none) {
         self.tuner = tuner
         self.workers = max(1, workers)
         self.deterministic = deterministic
+        self.budget = budget
     }
 
     /// Whether the search stopped because of an error (set once; the first wins).
@@ -82,6 +86,12 @@ public final class SearchSession: @unchecked Sendable {
                 condition.wait()
                 continue
             }
+            if let reason = budget.reasonToStop(oracle: tuner.oracle, startedAt: startedAt, now: Display.monotonic()) {
+                if !reasonShown { reasonShown = true; tuner.display.line(reason) }
+                finished = true
+                condition.broadcast()
+                return nil
+            }
             let oracle = tuner.oracle
             let isRetry = !oracle.retryQueue.isEmpty
             let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
@@ -90,6 +100,7 @@ public final class SearchSession: @unchecked Sendable {
                 running += 1
                 batchIssued += 1
                 trial.worker = worker
+                trial.tuner = tuner
                 try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : oracle.stateText())
                 tuner.display.trialBegan(trial, oracle: oracle, worker: workers > 1 ? worker : nil)
                 return trial
@@ -126,8 +137,10 @@ public final class SearchSession: @unchecked Sendable {
         // Set on the trial under the lock: other workers' proposals read every trial's status.
         var ending: (status: TrialStatus, message: String?) = (.completed, nil)
         do {
-            let result = try runner.runTrial(trial, tuner: tuner)
+            let result = try runner.running(timeout: budget.trialTimeout) { try runner.runTrial(trial, tuner: tuner) }
             if tuner.interruptRequested() || error != nil { throw SearchInterrupted() }
+            // A pruned run's result is ignored (a bare `return` included): its values are the reports.
+            if trial.pruneRequested { throw TrialPruned() }
             let converted = try result.metricsAndStep(objective: oracle.objective)
             step = converted.step
             try oracle.locked { _ = try oracle.updateTrial(trial.trialId, metrics: converted.metrics, step: step) }
@@ -143,6 +156,10 @@ public final class SearchSession: @unchecked Sendable {
             stop(with: error)
             requeue(trial)
             throw error
+        } catch is TrialPruned {
+            ending = (.pruned, nil)
+        } catch let error as TrialTimedOut {
+            ending = (.failed, error.description)
         } catch let error as FailedTrialError {
             ending = (.failed, Tuner.describe(error))
         } catch {
