@@ -13,8 +13,9 @@ import Foundation
 public final class SearchSession: @unchecked Sendable {
     public let tuner: Tuner
     public let workers: Int
-    /// With `deterministic`, trials are proposed in batches of `workers`, each batch after the
-    /// previous one has ended, so model-based proposals never depend on which worker finished first.
+    /// With `deterministic`, trials are proposed in batches of `workers`, made together once the
+    /// previous batch has ended, so model-based proposals never depend on which worker finished
+    /// first or joined last.
     public let deterministic: Bool
     /// Called once when the search must stop early, so the other workers' running trials end too
     /// (the Lua bridge interrupts their states).
@@ -22,7 +23,9 @@ public final class SearchSession: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var running = 0
-    private var batchIssued = 0
+    /// The current deterministic batch's trials that no worker has taken yet (and whether each is
+    /// a retry).
+    private var prepared: [(trial: Trial, isRetry: Bool)] = []
     private var stopError: Error?
     private var finished = false
     private var reasonShown = false
@@ -77,10 +80,12 @@ public final class SearchSession: @unchecked Sendable {
             if tuner.interruptRequested() {
                 throw EngineError(.interrupted, "search: interrupted before trial \(tuner.oracle.orderedTrials.count + 1); the project can be resumed")
             }
-            if deterministic && batchIssued >= workers {
-                if running > 0 { condition.wait(); continue }
-                batchIssued = 0
+            if !prepared.isEmpty {
+                let next = prepared.removeFirst()
+                return try begin(next.trial, isRetry: next.isRetry, worker: worker)
             }
+            // A new batch only when the last one has ended.
+            if deterministic && running > 0 { condition.wait(); continue }
             // Until the space is known, one trial at a time (it declares the space as it runs).
             if running > 0 && tuner.oracle.hyperparameters.space.isEmpty && tuner.oracle.retryQueue.isEmpty {
                 condition.wait()
@@ -93,17 +98,22 @@ public final class SearchSession: @unchecked Sendable {
                 return nil
             }
             let oracle = tuner.oracle
-            let isRetry = !oracle.retryQueue.isEmpty
-            let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
+            let propose = { () throws -> (trial: Trial, isRetry: Bool) in
+                let isRetry = !oracle.retryQueue.isEmpty
+                return (try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }, isRetry)
+            }
+            let (trial, isRetry) = try propose()
             switch trial.status {
             case .running:
-                running += 1
-                batchIssued += 1
-                trial.worker = worker
-                trial.tuner = tuner
-                try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : oracle.stateText())
-                tuner.display.trialBegan(trial, oracle: oracle, worker: workers > 1 ? worker : nil)
-                return trial
+                // The rest of a deterministic batch, proposed now with this trial pending (but
+                // never while the first trial is still declaring the space).
+                while deterministic && prepared.count < workers - 1 && !oracle.hyperparameters.space.isEmpty {
+                    let next = try propose()
+                    guard next.trial.status == .running else { break }
+                    prepared.append(next)
+                }
+                if !prepared.isEmpty { condition.broadcast() }
+                return try begin(trial, isRetry: isRetry, worker: worker)
             case .stopped where running == 0, .idle where running == 0:
                 if trial.status == .stopped, let reason = oracle.stopReason, !reasonShown {
                     reasonShown = true
@@ -117,6 +127,16 @@ public final class SearchSession: @unchecked Sendable {
                 condition.wait()
             }
         }
+    }
+
+    /// Hands `trial` to `worker`: recorded as started, shown. Called under the lock.
+    private func begin(_ trial: Trial, isRetry: Bool, worker: String) throws -> Trial {
+        running += 1
+        trial.worker = worker
+        trial.tuner = tuner
+        try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : tuner.oracle.stateText())
+        tuner.display.trialBegan(trial, oracle: tuner.oracle, worker: workers > 1 ? worker : nil)
+        return trial
     }
 
     /// Runs one trial (outside the lock) and records its end (inside it).
