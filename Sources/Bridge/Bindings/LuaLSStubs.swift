@@ -1,0 +1,134 @@
+/// LuaLS (lua-language-server) annotation files for the three modules, written from an
+/// `APIReference`, so an editor completes and explains exactly what the bindings expose:
+/// `tunelua.lua`, `tunelua/keras.lua` and `tunelua/data.lua`, laid out as `require` finds them
+/// when the folder is on the language server's `workspace.library`. Each file is plain Lua that
+/// compiles and runs (it only builds empty tables and functions).
+public enum LuaLSStubs {
+    /// File paths (relative to the stubs folder) and their text.
+    public static func files(_ reference: APIReference) -> [(path: String, text: String)] {
+        APIReference.modules.map { module, local in
+            let path = module.replacingOccurrences(of: ".", with: "/") + ".lua"
+            return (path, file(module: module, local: local, reference: reference))
+        }
+    }
+
+    static func file(module: String, local: String, reference: APIReference) -> String {
+        var out = """
+            ---@meta \(module)
+            -- Editor annotations for `require "\(module)"`, written by `tunelua --stubs` \
+            (tunelua \(Tunelua.version)). Do not edit: run it again after upgrading tunelua.
+
+            ---@class \(module)
+            local \(local) = {}
+
+
+            """
+        for entry in reference.entries where entry.name.hasPrefix(local + ".") {
+            switch entry.kind {
+            case .module:
+                out += "\(entry.name) = {}\n\n"
+            case .value:
+                out += "---@type \(entry.name == "kt.version" ? "string" : "any")\n\(entry.name) = nil\n\n"
+            case .function:
+                out += function(entry.name, entry.signature, returns: returns(entry.name), colon: false)
+            case .class:
+                out += constructor(entry, returns: returns(entry.name))
+            case .method, .field:
+                break
+            }
+        }
+        if module == "tunelua" { out += objectClasses(reference) }
+        return out + "return \(local)\n"
+    }
+
+    /// The classes of objects, written once (LuaLS shares `---@meta` classes between files).
+    static func objectClasses(_ reference: APIReference) -> String {
+        var out = "-- The objects scripts hold.\n\n"
+        out += "---A class that scripts can extend: `local My = kt.RandomSearch:extend()`.\n---@class ExtendableClass\nlocal ExtendableClass = {}\n"
+        out += "---@return table\nfunction ExtendableClass:extend(name) end\n---@return boolean\nfunction ExtendableClass:is_instance(value) end\n\n"
+        for objectClass in reference.classes.values.sorted(by: { $0.name < $1.name }) {
+            let local = "__" + objectClass.name
+            out += "---@class \(objectClass.name)\n"
+            for field in Set(objectClass.fields).sorted() { out += "---@field \(field) any\n" }
+            out += "local \(local) = {}\n"
+            for method in Set(objectClass.methods).sorted() {
+                let name = "\(objectClass.name):\(method)"
+                let signature = reference.entries.first { $0.name == name }?.signature
+                out += function("\(local):\(method)", signature, returns: nil, colon: true, documentedAs: name)
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    /// A class table: callable (its constructor) and extendable.
+    static func constructor(_ entry: APIReference.Entry, returns: String?) -> String {
+        var out = "---@class \(entry.name): ExtendableClass\n"
+        if let signature = entry.signature {
+            out += "---@overload fun(\(tableArgument(signature)))\(returns.map { ": " + $0 } ?? "")\n"
+        } else {
+            out += "---@overload fun(...: any)\(returns.map { ": " + $0 } ?? "")\n"
+        }
+        return out + "\(entry.name) = {}\n\n"
+    }
+
+    /// A function's annotations and an empty definition. With a signature, each parameter is
+    /// positional (optional ones marked `?`, their defaults in the description), and an overload
+    /// takes them as one keyword table, as the bindings accept both.
+    static func function(_ name: String, _ signature: Signature?, returns: String?, colon: Bool, documentedAs: String? = nil) -> String {
+        var out = ""
+        guard let signature else {
+            out += "---@param ... any\n"
+            if let returns { out += "---@return \(returns)\n" }
+            return out + "function \(name)(...) end\n"
+        }
+        let params = signature.params.map { (param: $0, local: luaName($0.name)) }
+        for (param, local) in params {
+            let optional = param.required ? "" : "?"
+            var line = "---@param \(local)\(optional) \(type(of: param))"
+            if let value = APIReference.defaultValue(param.name, of: signature.function) { line += " default: \(value)" }
+            out += line + "\n"
+        }
+        if let returns { out += "---@return \(returns)\n" }
+        out += "---@overload fun(\(colon ? "self: any, " : "")\(tableArgument(signature)))\(returns.map { ": " + $0 } ?? "")\n"
+        return out + "function \(name)(\(params.map(\.local).joined(separator: ", "))) end\n"
+    }
+
+    /// `args: {units: integer, activation?: string}`.
+    static func tableArgument(_ signature: Signature) -> String {
+        let fields = signature.params.map { "\($0.name)\($0.required ? "" : "?"): \(type(of: $0))" }
+        return "args: {" + fields.joined(separator: ", ") + "}"
+    }
+
+    static func type(of param: Signature.Param) -> String {
+        switch param.kind {
+        case .any, .object: return "any"
+        case .number: return "number"
+        case .integer: return "integer"
+        case .string: return "string"
+        case .boolean: return "boolean"
+        case .function: return "function"
+        case .table: return "table"
+        case .list: return "any[]"
+        }
+    }
+
+    /// A parameter name that is a Lua keyword cannot name a local.
+    static func luaName(_ name: String) -> String {
+        LuaState.keywords.contains(name) ? name + "_" : name
+    }
+
+    /// What constructors and module functions return, by name prefix.
+    static func returns(_ name: String) -> String? {
+        let rules: [(String, String)] = [
+            ("kt.oracles.", "Oracle"), ("kt.Objective", "Objective"), ("kt.HyperParameters", "HyperParameters"),
+            ("kt.errors.", "table"), ("kt.HyperModel", "table"), ("kt.is_worker", "boolean"),
+            ("keras.layers.", "Layer"), ("keras.Sequential", "Sequential"), ("keras.Input", "KerasTensor"),
+            ("keras.optimizers.", "KerasObject"), ("keras.losses.", "KerasObject"), ("keras.callbacks.", "Callback"),
+            ("keras.regularizers.", "Regularizer"), ("data.csv", "Tensor, Tensor"),
+            ("data.split", "Tensor, Tensor, Tensor, Tensor"), ("data.", "Tensor"), ("kt.", "Tuner"),
+        ]
+        if name.hasPrefix("kt.oracles.") && !name.hasSuffix("Oracle") { return nil }
+        return rules.first { name.hasPrefix($0.0) }?.1
+    }
+}
