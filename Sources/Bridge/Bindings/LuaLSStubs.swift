@@ -32,7 +32,7 @@ public enum LuaLSStubs {
             case .function:
                 out += function(entry.name, entry.signature, returns: returns(entry.name), colon: false)
             case .class:
-                out += constructor(entry, returns: returns(entry.name))
+                out += constructor(entry, returns: returns(entry.name), classes: reference.classes)
             case .method, .field:
                 break
             }
@@ -62,10 +62,14 @@ public enum LuaLSStubs {
     }
 
     /// A class table: callable (its constructor) and extendable.
-    static func constructor(_ entry: APIReference.Entry, returns: String?) -> String {
-        var out = "---@class \(entry.name): ExtendableClass\n"
-        if let signature = entry.signature {
-            out += "---@overload fun(\(tableArgument(signature)))\(returns.map { ": " + $0 } ?? "")\n"
+    /// Its objects' class is a parent too, so `kt.RandomSearch.run_trial(self, …)` resolves.
+    static func constructor(_ entry: APIReference.Entry, returns: String?, classes: [String: APIReference.ObjectClass]) -> String {
+        var out = ""
+        if let signature = entry.signature { out += argumentsClass(entry.name, signature) }
+        let parents = ["ExtendableClass"] + (returns.flatMap { classes[$0] != nil ? [$0] : nil } ?? [])
+        out += "---@class \(entry.name): \(parents.joined(separator: ", "))\n"
+        if entry.signature != nil {
+            out += "---@overload fun(args: \(entry.name).args)\(returns.map { ": " + $0 } ?? "")\n"
         } else {
             out += "---@overload fun(...: any)\(returns.map { ": " + $0 } ?? "")\n"
         }
@@ -80,9 +84,10 @@ public enum LuaLSStubs {
         guard let signature else {
             out += "---@param ... any\n"
             if let returns { out += "---@return \(returns)\n" }
-            return out + "function \(name)(...) end\n"
+            return out + "function \(name)(...) end\n\n"
         }
         let params = signature.params.map { (param: $0, local: luaName($0.name)) }
+        out += argumentsClass(documentedAs ?? name, signature)
         for (param, local) in params {
             let optional = param.required ? "" : "?"
             var line = "---@param \(local)\(optional) \(type(of: param))"
@@ -90,14 +95,24 @@ public enum LuaLSStubs {
             out += line + "\n"
         }
         if let returns { out += "---@return \(returns)\n" }
-        out += "---@overload fun(\(colon ? "self: any, " : "")\(tableArgument(signature)))\(returns.map { ": " + $0 } ?? "")\n"
-        return out + "function \(name)(\(params.map(\.local).joined(separator: ", "))) end\n"
+        out += "---@overload fun(\(colon ? "self: any, " : "")args: \(argumentsName(documentedAs ?? name)))\(returns.map { ": " + $0 } ?? "")\n"
+        return out + "function \(name)(\(params.map(\.local).joined(separator: ", "))) end\n\n"
     }
 
-    /// `args: {units: integer, activation?: string}`.
-    static func tableArgument(_ signature: Signature) -> String {
-        let fields = signature.params.map { "\($0.name)\($0.required ? "" : "?"): \(type(of: $0))" }
-        return "args: {" + fields.joined(separator: ", ") + "}"
+    /// The keyword-table form of a call (`Dense{units = 64}`) as a class of its own, so each
+    /// field carries its type and default.
+    static func argumentsClass(_ name: String, _ signature: Signature) -> String {
+        var out = "---@class \(argumentsName(name))\n"
+        for param in signature.params {
+            out += "---@field \(param.name)\(param.required ? "" : "?") \(type(of: param))"
+            if let value = APIReference.defaultValue(param.name, of: signature.function) { out += " default: \(value)" }
+            out += "\n"
+        }
+        return out
+    }
+
+    static func argumentsName(_ name: String) -> String {
+        name.replacingOccurrences(of: ":", with: ".") + ".args"
     }
 
     static func type(of param: Signature.Param) -> String {
@@ -122,13 +137,16 @@ public enum LuaLSStubs {
     static func returns(_ name: String) -> String? {
         let rules: [(String, String)] = [
             ("kt.oracles.", "Oracle"), ("kt.Objective", "Objective"), ("kt.HyperParameters", "HyperParameters"),
-            ("kt.errors.", "table"), ("kt.HyperModel", "table"), ("kt.is_worker", "boolean"),
+            ("kt.errors.FailedTrialError", "FailedTrialError"), ("kt.errors.FatalValueError", "FatalValueError"),
+            ("kt.errors.FatalTypeError", "FatalTypeError"), ("kt.errors.FatalRuntimeError", "FatalRuntimeError"),
+            ("kt.errors.FatalError", "FatalError"), ("kt.HyperModel", "HyperModel"), ("kt.is_worker", "boolean"),
             ("keras.layers.", "Layer"), ("keras.Sequential", "Sequential"), ("keras.Input", "KerasTensor"),
             ("keras.optimizers.", "KerasObject"), ("keras.losses.", "KerasObject"), ("keras.callbacks.", "Callback"),
             ("keras.regularizers.", "Regularizer"), ("data.csv", "Tensor, Tensor"),
             ("data.split", "Tensor, Tensor, Tensor, Tensor"), ("data.", "Tensor"), ("kt.", "Tuner"),
         ]
         if name.hasPrefix("kt.oracles.") && !name.hasSuffix("Oracle") { return nil }
+        if name.hasPrefix("kt.errors.") && !name.hasSuffix("Error") { return nil }
         return rules.first { name.hasPrefix($0.0) }?.1
     }
 }
