@@ -23,7 +23,7 @@ final class ScriptRunner {
                 if let path = program.script {
                     try runner.state.run(file: path, arguments: program.arguments.map { .string($0) })
                 } else if let text = program.standardInput {
-                    try runner.state.run(text, chunkName: "=stdin")
+                    try runner.state.run(text, chunkName: "=stdin", arguments: program.arguments.map { .string($0) })
                 }
             }
             return nil

@@ -29,6 +29,26 @@ struct LuaFlagsTests {
         #expect(failing.stderr.contains("stdin:1: from stdin"))
     }
 
+    /// Workers run the script read from standard input too, with the same arguments: here the
+    /// project's name comes from them, so a worker that lost them would search another project.
+    @Test func dashScriptRunsInEveryWorkerWithItsArguments() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dash-workers-\(UUID().uuidString)")
+        let script = """
+            local kt = require "tunelua"
+            local name = ...
+            local tuner = kt.RandomSearch{ objective = "loss", max_trials = 4, seed = 3, workers = 2, verbose = 0,
+              directory = "\(directory.path)", project_name = name,
+              run_trial = function(self, trial) local x = trial.hyperparameters.Float("x", 0, 1); os.execute("sleep 0.2"); return x end }
+            tuner:search()
+            local workers = {}
+            for _, t in pairs(tuner.oracle.trials) do workers[t.worker] = true end
+            print(name, workers.tuner0 and workers.tuner1 and "both" or "one")
+            """
+        let result = try Tunelua.run(["-", "from-args"], input: script)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "from-args\tboth\n")
+    }
+
     @Test func dashRunsAfterChunks() throws {
         let result = try Tunelua.run(["-e", "x = 40", "-"], input: "print(x + 2)\n")
         #expect(result.stdout == "42\n")
