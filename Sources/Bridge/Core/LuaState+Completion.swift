@@ -2,11 +2,12 @@ import CLua
 
 extension LuaState {
     /// The REPL's Tab completions for `word`, the name chain before the cursor (`kt.RandomSe`,
-    /// `model:fi`, `pri`): the full words it may become, sorted. Only raw reads: completing never
-    /// runs a metamethod or a getter, so nothing the user defined can run (or loop, or fail) while
-    /// they press Tab. Tables follow `__index` tables, instances of the class system follow their
-    /// class chain and its getters, our userdata list their class's methods and fields, strings
-    /// the string library; after `:` only functions are offered.
+    /// `model:fi`, `tuner.oracle:get_b`, `pri`): the full words it may become, sorted. Tables are
+    /// read raw, following `__index` tables; instances of the class system follow their class
+    /// chain and its getters; our userdata list their class's methods and fields; strings the
+    /// string library; after `:` only functions are offered. The only code completion runs is
+    /// tunelua's own field getters (to step through `tuner.oracle`): never a Lua function or a
+    /// metamethod, so nothing a user defined can run, loop or fail while they press Tab.
     public func completions(for word: String) -> [String] {
         guard let split = word.lastIndex(where: { $0 == "." || $0 == ":" }) else {
             let names = Set(members(of: .table(globals), methodsOnly: false)).union(Self.keywords)
@@ -36,11 +37,49 @@ extension LuaState {
     /// `value[name]` read raw along `__index` tables and class chains; nil when reaching it would
     /// take running code.
     private func member(_ name: String, of value: LuaValue) -> LuaValue? {
-        for table in lookupChain(of: value) {
+        if case .userdata(let ref) = value {
+            ref.push(L)
+            defer { tl_pop(L, 1) }
+            guard let object = object(at: -1, on: L), let luaClass = className(at: -1, on: L).flatMap({ classes[$0] }),
+                  let getter = luaClass.getters[name], let found = try? getter(object, self) else { return nil }
+            return materialized(found)
+        }
+        let chain = lookupChain(of: value)
+        for table in chain {
             let found = table[name]
             if !found.isNil { return found }
         }
+        // A computed field of a class-system instance, when tunelua (Swift) computes it.
+        for table in chain {
+            guard let getters = table["__getters"].tableValue else { continue }
+            var level: LuaTable? = getters
+            while let current = level {
+                if case .function(let getter) = current[name] {
+                    guard isSwiftFunction(getter), let found = try? getter.call([value]).first else { return nil }
+                    return found
+                }
+                level = Self.indexTable(current.metatable)
+            }
+        }
         return nil
+    }
+
+    /// A value a Swift getter built (an object, an array) as the Lua value it becomes.
+    private func materialized(_ value: LuaValue) -> LuaValue {
+        switch value {
+        case .object, .array, .dictionary:
+            push(value, on: L)
+            defer { tl_pop(L, 1) }
+            return self.value(at: -1, on: L)
+        default:
+            return value
+        }
+    }
+
+    private func isSwiftFunction(_ function: LuaFunction) -> Bool {
+        function.push(L)
+        defer { tl_pop(L, 1) }
+        return lua_iscfunction(L, -1) != 0
     }
 
     /// The tables a raw lookup on `value` walks, nearest first (bounded, so a cycle of `__index`
