@@ -49,12 +49,14 @@ public enum LuaLSStubs {
         for objectClass in reference.classes.values.sorted(by: { $0.name < $1.name }) {
             let local = "__" + objectClass.name
             out += "---@class \(objectClass.name)\n"
-            for field in Set(objectClass.fields).sorted() { out += "---@field \(field) any\n" }
+            for field in Set(objectClass.fields).sorted() {
+                out += "---@field \(field) \(fieldTypes["\(objectClass.name).\(field)"] ?? "any")\n"
+            }
             out += "local \(local) = {}\n"
             for method in Set(objectClass.methods).sorted() {
                 let name = "\(objectClass.name):\(method)"
                 let signature = reference.entries.first { $0.name == name }?.signature
-                out += function("\(local):\(method)", signature, returns: nil, colon: true, documentedAs: name)
+                out += function("\(local):\(method)", signature, returns: methodReturns[name], colon: true, documentedAs: name)
             }
             out += "\n"
         }
@@ -116,6 +118,7 @@ public enum LuaLSStubs {
     }
 
     static func type(of param: Signature.Param) -> String {
+        if let known = parameterTypes[param.name] { return known }
         switch param.kind {
         case .any, .object: return "any"
         case .number: return "number"
@@ -132,6 +135,65 @@ public enum LuaLSStubs {
     static func luaName(_ name: String) -> String {
         LuaState.keywords.contains(name) ? name + "_" : name
     }
+
+    /// Types sharper than a signature's kinds, for parameters whose name says what they take.
+    static let parameterTypes: [String: String] = [
+        "objective": "string|Objective|(string|Objective)[]",
+        "hyperparameters": "HyperParameters",
+        "hypermodel": "(fun(hp: HyperParameters): Sequential)|HyperModel",
+        "oracle": "Oracle",
+        "optimizer": "string|KerasObject",
+        "loss": "string|KerasObject",
+        "metrics": "string[]",
+        "callbacks": "(Callback|table)[]",
+        "x": "Tensor|table",
+        "y": "Tensor|table",
+        "validation_data": "Tensor[]",
+        "kernel_regularizer": "string|Regularizer",
+        "bias_regularizer": "string|Regularizer",
+        "workers": "integer|\"auto\"",
+        "verbose": "integer|\"auto\"",
+        "layers": "(Layer|KerasTensor)[]",
+        "fn": "fun(): any",
+        "hps": "HyperParameters|table[]",
+    ]
+
+    /// What methods return, where it is one kind of value.
+    static let methodReturns: [String: String] = [
+        "HyperParameters:Float": "number", "HyperParameters:Int": "integer", "HyperParameters:Boolean": "boolean",
+        "HyperParameters:Choice": "number|string|boolean", "HyperParameters:Fixed": "number|string|boolean",
+        "HyperParameters:get": "number|string|boolean", "HyperParameters:is_active": "boolean",
+        "HyperParameters:copy": "HyperParameters", "HyperParameters:get_config": "table",
+        "Tuner:get_best_hyperparameters": "HyperParameters[]", "Tuner:get_best_models": "Sequential[]",
+        "Tuner:load_model": "Sequential", "Tuner:get_state": "table",
+        "Oracle:get_best_trials": "Trial[]", "Oracle:get_trial": "Trial", "Oracle:get_space": "HyperParameters",
+        "Oracle:get_state": "table",
+        "Sequential:fit": "History", "Sequential:predict": "Tensor", "Sequential:count_params": "integer",
+        "Sequential:get_weights": "Tensor[]",
+        "Tensor:reshape": "Tensor", "Tensor:rows": "Tensor", "Tensor:mean": "number", "Tensor:std": "number",
+        "Tensor:totable": "table",
+        "MetricsTracker:get_history": "{step: integer, value: number}[]", "MetricsTracker:get_best_value": "number?",
+        "MetricsTracker:get_last_value": "number?", "MetricsTracker:get_best_step": "integer?",
+        "MetricsTracker:get_direction": "\"min\"|\"max\"", "MetricsTracker:exists": "boolean",
+    ]
+
+    /// Types of fields, so the editor follows `tuner.oracle:get_best_trials(1)[1].hyperparameters`.
+    static let fieldTypes: [String: String] = [
+        "Tuner.oracle": "Oracle", "Tuner.hypermodel": "HyperModel|function", "Tuner.project_dir": "string",
+        "Tuner.tuner_id": "string", "Tuner.remaining_trials": "integer?", "Tuner.workers": "integer",
+        "Tuner.executions_per_trial": "integer", "Tuner.max_model_size": "integer?",
+        "Oracle.trials": "table<string, Trial>", "Oracle.objective": "Objective", "Oracle.max_trials": "integer?",
+        "Oracle.remaining_trials": "integer?", "Oracle.hyperparameters": "HyperParameters", "Oracle.seed": "integer",
+        "Trial.trial_id": "string", "Trial.hyperparameters": "HyperParameters", "Trial.status": "string",
+        "Trial.score": "number?", "Trial.best_step": "integer", "Trial.message": "string?", "Trial.worker": "string?",
+        "Trial.metrics": "MetricsTracker", "MetricsTracker.names": "string[]",
+        "HyperParameters.values": "table<string, number|string|boolean>", "HyperParameters.space": "table[]",
+        "Objective.name": "string", "Objective.direction": "\"min\"|\"max\"",
+        "Sequential.layers": "Layer[]", "Sequential.name": "string", "Sequential.optimizer": "Optimizer",
+        "Sequential.stop_training": "boolean", "Sequential.metrics_names": "string[]",
+        "History.history": "table<string, number[]>", "History.epoch": "integer[]",
+        "Tensor.shape": "integer[]", "Layer.name": "string", "Optimizer.learning_rate": "number",
+    ]
 
     /// What constructors and module functions return, by name prefix.
     static func returns(_ name: String) -> String? {
