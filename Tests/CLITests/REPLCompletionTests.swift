@@ -84,5 +84,8 @@ struct REPLCompletionTests {
         #expect(session.expectLine { $0 == "Trial(0, COMPLETED, score=1.0, values={x=1.0})" })
         session.send("tuner:get_best_hyperparameters()[1]\n")
         #expect(session.expectLine { $0 == "HyperParameters(x=1.0)" })
+        session.send("tuner:close()\n")
+        session.send("tuner\n")
+        #expect(session.expectLine { $0.hasPrefix("<RandomSearch \(directory.path)/demo: 2/2 trials, best loss=") && $0.hasSuffix(", closed>") })
     }
 }

@@ -4,9 +4,10 @@ import Engine
 /// prompt (where the project is, how far the search got, the best score so far), in one line
 /// each, as a model shows its layers and a tensor its shape. Callers hold the oracle's lock.
 enum ObjectDescriptions {
-    /// `<RandomSearch ./my_dir/demo: 3/10 trials, best loss=0.125 (trial 02)>`
-    static func tuner(_ name: String, _ tuner: Tuner) -> String {
-        "<\(name) \(tuner.projectDirectory): \(progress(tuner.oracle))>"
+    /// `<RandomSearch ./my_dir/demo: 3/10 trials, best loss=0.125 (trial 02)>`; a closed tuner
+    /// says so, since its methods now refuse to work.
+    static func tuner(_ name: String, _ tuner: Tuner, closed: Bool = false) -> String {
+        "<\(name) \(tuner.projectDirectory): \(progress(tuner.oracle))\(closed ? ", closed" : "")>"
     }
 
     /// `<RandomSearchOracle objective=loss (min), 2 hyperparameters: 3/10 trials, best loss=0.125 (trial 02)>`

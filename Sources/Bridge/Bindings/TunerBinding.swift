@@ -253,7 +253,7 @@ enum TunerBinding {
         tuner.table["__tostring"] = state.function(name: "__tostring") { call in
             let name = call.value(at: 1).tableValue?.metatable?["__name"].stringValue ?? "Tuner"
             guard let h = call.handle(at: 1, as: TunerHandle.self) else { return call.results(.string("<\(name)>")) }
-            return call.results(.string(h.tuner.oracle.locked { ObjectDescriptions.tuner(name, h.tuner) }))
+            return call.results(.string(h.tuner.oracle.locked { ObjectDescriptions.tuner(name, h.tuner, closed: h.closedBecause != nil) }))
         }
         return tuner
     }
