@@ -28,23 +28,23 @@ struct TuneluaCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.")
     var interactive = false
 
-    @Flag(name: .customShort("v"), help: "Print the version, as `lua -v` does (then run the script or chunks, if any).")
-    var showVersion = false
-
-    @Option(name: .customLong("stubs"), help: ArgumentHelp("Write LuaLS annotation files (tunelua.lua, tunelua.keras.lua, tunelua.data.lua) into DIR and exit.", valueName: "dir"))
-    var stubsDirectory: String?
-
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Soft cap on the Lua heap, e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
     var memoryLimit: String?
 
     @Option(name: .customLong("workers"), help: ArgumentHelp("Run each search with N workers (parallel trials; \"auto\" = one per CPU) unless its tuner says otherwise.", valueName: "n"))
     var workers: String?
 
+    @Flag(name: .customShort("v"), help: "Print the version, as `lua -v` does (then run the script or chunks, if any).")
+    var showVersion = false
+
+    @Option(name: .customLong("stubs"), help: ArgumentHelp("Write LuaLS annotation files (tunelua.lua, tunelua/keras.lua, tunelua/data.lua) into DIR and exit.", valueName: "dir"))
+    var stubsDirectory: String?
+
     /// The script and its arguments: everything from the first word that is not an option on,
     /// which `main` splits off before parsing so that options after it belong to the script.
     var script: [String] = []
 
-    enum CodingKeys: String, CodingKey { case chunks, interactive, showVersion, stubsDirectory, memoryLimit, workers }
+    enum CodingKeys: String, CodingKey { case chunks, interactive, memoryLimit, workers, showVersion, stubsDirectory }
 
     /// Splits the command line as `lua` does: options, then the script and its arguments.
     static func split(_ arguments: [String]) -> (options: [String], script: [String]) {
@@ -61,10 +61,6 @@ struct TuneluaCommand: ParsableCommand {
     }
 
     func run() throws {
-        if script.first == "summary" {
-            try Summary.run(Array(script.dropFirst()))
-            return
-        }
         if showVersion { print(Self.configuration.version) }
         if let stubsDirectory {
             try Stubs.write(into: stubsDirectory)
@@ -72,6 +68,10 @@ struct TuneluaCommand: ParsableCommand {
         }
         // As `lua -v`: the version alone is the whole run unless there is something to run.
         if showVersion && script.isEmpty && chunks.isEmpty && !interactive { return }
+        if script.first == "summary" {
+            try Summary.run(Array(script.dropFirst()))
+            return
+        }
         var limit = LuaState.defaultMemoryLimit
         if let memoryLimit {
             guard let bytes = parseSize(memoryLimit) else {
@@ -79,14 +79,14 @@ struct TuneluaCommand: ParsableCommand {
             }
             limit = bytes
         }
-        // `-` is the script read from standard input, as in `lua -`.
-        let scriptFromStandardInput = script.first == "-"
-        let scriptPath = scriptFromStandardInput ? nil : script.first
-        let repl = interactive || (script.isEmpty && chunks.isEmpty)
-        let readsStandardInput = scriptFromStandardInput || (repl && isatty(0) == 0 && !interactive)
+        let scriptPath = script.first
+        let repl = interactive || (scriptPath == nil && chunks.isEmpty)
+        let readsStandardInput = repl && isatty(0) == 0 && !interactive
+        // `-` is the script read from standard input, as in `lua -` (workers run its text).
+        let scriptFromStandardInput = scriptPath == "-"
         // What workers run: the same chunks and script (standard input's text once it is read).
-        let program = ProgramBox(ScriptRunner.Program(chunks: chunks, script: scriptPath, arguments: Array(script.dropFirst())))
-        let canLaunch = scriptPath != nil || scriptFromStandardInput || (!chunks.isEmpty && !repl) || readsStandardInput
+        let program = ProgramBox(ScriptRunner.Program(chunks: chunks, script: scriptFromStandardInput ? nil : scriptPath, arguments: Array(script.dropFirst())))
+        let canLaunch = scriptPath != nil || (!chunks.isEmpty && !repl) || readsStandardInput
         let launch: @Sendable (@escaping (LuaState) -> Void) -> Error? = { [limit] prepare in
             ScriptRunner.runWorker(program.program, memoryLimit: limit, host: program.host!, prepare: prepare)
         }
@@ -99,17 +99,17 @@ struct TuneluaCommand: ParsableCommand {
             report(error)
             throw ExitCode(1)
         }
-        runner.setArguments(script: script.first, arguments: Array(script.dropFirst()))
+        runner.setArguments(script: scriptPath, arguments: Array(script.dropFirst()))
 
         for chunk in chunks {
             guard runner.runChunk(chunk, name: "=(command line)") else { throw ExitCode(1) }
         }
-        if let scriptPath {
-            guard runner.runScript(scriptPath, arguments: Array(script.dropFirst())) else { throw ExitCode(1) }
-        } else if scriptFromStandardInput {
+        if scriptFromStandardInput {
             guard runner.runStandardInput(arguments: Array(script.dropFirst()), read: { program.program.standardInput = $0 }) else { throw ExitCode(1) }
+        } else if let scriptPath {
+            guard runner.runScript(scriptPath, arguments: Array(script.dropFirst())) else { throw ExitCode(1) }
         }
-        if interactive || (script.isEmpty && chunks.isEmpty) {
+        if interactive || (scriptPath == nil && chunks.isEmpty) {
             if isatty(0) != 0 || interactive {
                 REPL(runner: runner, banner: !showVersion).run()
             } else {
