@@ -91,4 +91,25 @@ struct DocumentationCoverageTests {
         #expect(unlisted.isEmpty, "classes missing from APIReference.objectClasses: \(unlisted)")
         #expect(state.classes.count >= 10)
     }
+
+    /// Comments cite docs/, which ships with the code, never the design notes the project was
+    /// started from (they are not in the repository). The names are split so this file does not
+    /// match itself.
+    @Test func commentsPointIntoTheRepository() throws {
+        let root = Self.docs.deletingLastPathComponent()
+        let outside = ["LUA_" + "API", "ARCHITECTURE" + ".md", "STYLE" + ".md", "/work/" + "shared"]
+        var found: [String] = []
+        for folder in ["Sources", "Tests", "bench", "tools", "scripts"] {
+            let base = root.appendingPathComponent(folder)
+            guard let files = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { continue }
+            for case let file as URL in files where ["swift", "lua", "sh", "h", "py"].contains(file.pathExtension) {
+                guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                    where outside.contains(where: { line.contains($0) }) {
+                    found.append("\(file.path.dropFirst(root.path.count + 1)):\(number + 1)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "comments citing files outside the repository (cite docs/ instead): \(found.joined(separator: ", "))")
+    }
 }

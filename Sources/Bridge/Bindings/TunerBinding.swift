@@ -357,7 +357,7 @@ enum TunerBinding {
     // MARK: - Searching
 
     /// The main state's search: alone, or with `workers - 1` more states that run the script up
-    /// to this tuner's `search()` and take trials there (LUA_API.md §7).
+    /// to this tuner's `search()` and take trials there (docs/reference.md, Parallel search).
     static func search(_ h: TunerHandle, runner: LuaTrialRunner, verbose: Int?, state: LuaState) throws {
         guard h.workers > 1, let host = state.scriptHost, host.canLaunch else {
             if h.workers > 1 {
