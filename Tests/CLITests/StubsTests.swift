@@ -64,4 +64,39 @@ struct StubsTests {
         #expect(data.contains("---@field label? string default: \"label\"\n"))
         #expect(data.contains("---@return Tensor, Tensor\n"))
     }
+
+    /// Without the language server's `--check`, the nearest check: every type an annotation
+    /// names is a Lua type or a class one of the files declares, so the editor can resolve it.
+    @Test func everyAnnotatedTypeIsDeclared() throws {
+        let directory = try writeStubs()
+        let texts = try ["tunelua.lua", "tunelua/keras.lua", "tunelua/data.lua"].map { try read(directory, $0) }
+        let lines = texts.flatMap { $0.split(separator: "\n").map(String.init) }
+        let builtins: Set<String> = ["any", "nil", "number", "integer", "string", "boolean", "function", "table", "fun", "self"]
+        var declared = builtins
+        for line in lines where line.hasPrefix("---@class ") {
+            let name = line.dropFirst("---@class ".count).prefix { $0 != ":" && $0 != " " }
+            declared.insert(String(name))
+        }
+        var unknown: Set<String> = []
+        for line in lines where line.hasPrefix("---@") && !line.hasPrefix("---@meta") && !line.hasPrefix("---@class") {
+            // The type part: after the tag and, for @param/@field, after the name.
+            var words = line.split(separator: " ", maxSplits: 2).map(String.init)
+            if words.first == "---@param" || words.first == "---@field" { words.removeFirst(2) } else { words.removeFirst() }
+            guard var type = words.first else { continue }
+            if let range = type.range(of: " default: ") { type = String(type[..<range.lowerBound]) }
+            // Drop string literals, then read the identifiers (dotted names whole).
+            let withoutLiterals = type.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
+            var identifier = ""
+            for character in withoutLiterals + " " {
+                if character.isLetter || character.isNumber || character == "_" || character == "." {
+                    identifier.append(character)
+                    continue
+                }
+                // `name:` inside `fun(hp: T)` and `{step: integer}` names a field, not a type.
+                if !identifier.isEmpty && character != ":" && !declared.contains(identifier) { unknown.insert(identifier) }
+                identifier = ""
+            }
+        }
+        #expect(unknown.isEmpty, "types used but not declared: \(unknown.sorted())")
+    }
 }
