@@ -68,7 +68,7 @@ struct LuaFlagsTests {
 
     @Test func helpListsTheNewFlags() throws {
         let help = try Tunelua.run(["--help"]).stdout
-        #expect(help.contains("-v"))
-        #expect(help.contains("--stubs <dir>"))
+        #expect(help.contains("[-v]"))
+        #expect(help.contains("[--stubs <dir>]"))
     }
 }
