@@ -1,4 +1,4 @@
--- Parallel search with workers = N (LUA_API.md §7): every oracle hands out exactly its trials, no id
+-- Parallel search with workers = N (docs/reference.md, Parallel search): every oracle hands out exactly its trials, no id
 -- or configuration twice, each trial records the worker that ran it, and code after search() runs
 -- in the main state only. Worker states run this script again up to each search, so every check
 -- sits behind `kt.is_worker()`.
@@ -100,7 +100,7 @@ if trials then
   assert(promoted > 0, "Hyperband with 2 workers promoted no trial")
 end
 
--- A custom oracle written in Lua proposes in whichever state asks (LUA_API.md §3)
+-- A custom oracle written in Lua proposes in whichever state asks (docs/reference.md, Oracles)
 local Counting = kt.oracles.Oracle:extend()
 function Counting:populate_space(trial_id)
   local i = tonumber(trial_id)

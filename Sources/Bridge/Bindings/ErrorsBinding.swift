@@ -1,6 +1,6 @@
 /// `kt.errors.FailedTrialError(msg)`, `kt.errors.FatalError(msg)` and Keras Tuner 1.4's
 /// `FatalValueError`, `FatalTypeError`, `FatalRuntimeError` (subclasses of `FatalError`): error
-/// objects that keep their kind through `error(…)` all the way into the tuner (LUA_API.md §2).
+/// objects that keep their kind through `error(…)` all the way into the tuner (docs/reference.md, Errors).
 enum ErrorsBinding {
     /// The kinds that abort a search: `FatalError` and its Keras Tuner subclasses.
     static let fatalKinds: Set<String> = ["FatalError", "FatalValueError", "FatalTypeError", "FatalRuntimeError"]

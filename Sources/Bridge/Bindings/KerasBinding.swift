@@ -1,7 +1,7 @@
 import Engine
 import NN
 
-/// `require "tunelua.keras"`: Keras 3's Sequential API over the NN engine (LUA_API.md §4).
+/// `require "tunelua.keras"`: Keras 3's Sequential API over the NN engine (docs/reference.md).
 enum KerasBinding {
     // MARK: - Layers
 

@@ -66,7 +66,7 @@ enum TrialBinding {
         }
         c.metamethod("__tostring") { call in
             guard let t = call.object(at: 1, as: Trial.self) else { return call.results(.string("Trial")) }
-            return call.results(.string("Trial(\(t.trialId), \(t.status.rawValue), score=\(t.score.map { LuaValue.format($0) } ?? "nil"))"))
+            return call.results(.string(ObjectDescriptions.trial(t)))
         }
         return c
     }()
@@ -161,7 +161,8 @@ enum TrialBinding {
         c.getter("hyperparameters") { (o: Oracle) in .object(o.hyperparameters, HyperParametersBinding.luaClass) }
         c.getter("seed") { (o: Oracle) in .integer(Int64(bitPattern: o.seed)) }
         c.metamethod("__tostring") { call in
-            call.results(.string("<\((call.object(at: 1, as: Oracle.self)?.kind ?? "") + "Oracle")>"))
+            guard let o = call.object(at: 1, as: Oracle.self) else { return call.results(.string("<Oracle>")) }
+            return call.results(.string(o.locked { ObjectDescriptions.oracle(o) }))
         }
         // Workers' threads share the oracle: every read and write holds its lock.
         c.methods = c.methods.map { name, body in

@@ -87,6 +87,12 @@ enum TunerBinding {
         .init("stop_after_no_improvement", .integer),
     ]
 
+    /// A tuner constructor's parameters (the reference and the editor stubs read them too).
+    static func constructorParameters(_ factory: OracleFactory?) -> [Signature.Param] {
+        factory.map { tunerParameters.prefix(1) + OracleArguments.parameters + $0.parameters + tunerParameters.dropFirst() }
+            ?? [.init("oracle", .any)] + tunerParameters
+    }
+
     static func install(into module: LuaTable, state: LuaState) throws {
         module["Objective"] = state.function(name: "Objective") { call in
             let args = try ObjectiveBox.signature.bind(call)
@@ -250,7 +256,8 @@ enum TunerBinding {
         }
         tuner.table["__tostring"] = state.function(name: "__tostring") { call in
             let name = call.value(at: 1).tableValue?.metatable?["__name"].stringValue ?? "Tuner"
-            return call.results(.string("<\(name)>"))
+            guard let h = call.handle(at: 1, as: TunerHandle.self) else { return call.results(.string("<\(name)>")) }
+            return call.results(.string(h.tuner.oracle.locked { ObjectDescriptions.tuner(name, h.tuner, closed: h.closedBecause != nil) }))
         }
         return tuner
     }
@@ -262,8 +269,7 @@ enum TunerBinding {
     static func initialize(_ call: LuaCall, factory: OracleFactory?, base: ExtendableClass, hyperModel: ExtendableClass) throws -> Int32 {
         let name = factory?.tunerName ?? "Tuner"
         // Keras Tuner's order: `Tuner(oracle, hypermodel, …)`, `RandomSearch(hypermodel, objective, …)`.
-        let params = factory.map { tunerParameters.prefix(1) + OracleArguments.parameters + $0.parameters + tunerParameters.dropFirst() }
-            ?? [.init("oracle", .any)] + tunerParameters
+        let params = constructorParameters(factory)
         let signature = Signature(name, params, acceptsExtraKeywords: true)
         let args = try signature.bind(call, from: 2)
         guard let instance = call.value(at: 1).tableValue else { throw LuaCallError("\(name): constructor called without an instance") }
@@ -365,7 +371,7 @@ enum TunerBinding {
     // MARK: - Searching
 
     /// The main state's search: alone, or with `workers - 1` more states that run the script up
-    /// to this tuner's `search()` and take trials there (LUA_API.md §7).
+    /// to this tuner's `search()` and take trials there (docs/reference.md, Parallel search).
     static func search(_ h: TunerHandle, runner: LuaTrialRunner, verbose: Int?, maxTime: Double?, state: LuaState) throws {
         guard h.workers > 1, let host = state.scriptHost, host.canLaunch else {
             if h.workers > 1 {
