@@ -25,6 +25,7 @@ public final class Conv2D: Layer {
     private var columns = Tensor(shape: [0])
     private var columnGradient = Tensor(shape: [0])
     private var affine: AffineActivation
+    private lazy var pool = ThreadPool()
 
     public init(filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: String = "valid",
                 dilationRate: [Int] = [1], activation: String? = nil, useBias: Bool = true,
@@ -77,81 +78,149 @@ public final class Conv2D: Layer {
 
     private var patchSize: Int { kernelSize.0 * kernelSize.1 * geometry.channels }
 
-    /// Unfolds every window into a row of `columns` (batch·oh·ow rows of kh·kw·c), zeros for padding.
-    private func im2col(_ input: Tensor) {
-        let g = geometry, c = g.channels, patch = patchSize
-        let rows = input.rows * g.outHeight * g.outWidth
-        columns.resize(to: [rows, patch])
-        input.scalars.withUnsafeBufferPointer { x in
-            columns.scalars.withUnsafeMutableBufferPointer { col in
-                var r = 0
-                for n in 0..<input.rows {
-                    for oy in 0..<g.outHeight {
-                        for ox in 0..<g.outWidth {
-                            var dst = col.baseAddress! + r * patch
-                            for ky in 0..<g.kernelHeight {
-                                let iy = g.inputY(oy, ky)
-                                for kx in 0..<g.kernelWidth {
-                                    let ix = g.inputX(ox, kx)
-                                    if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
-                                        dst.update(from: x.baseAddress! + ((n * g.height + iy) * g.width + ix) * c, count: c)
-                                    } else {
-                                        dst.update(repeating: 0, count: c)
-                                    }
-                                    dst += c
+    /// Samples per im2col block: about 512 patch rows, so a block's columns, its GEMM output and the
+    /// bias/activation pass over it stay in the core's cache.
+    private var samplesPerBlock: Int { max(1, 512 / max(1, geometry.outHeight * geometry.outWidth)) }
+
+    /// Unfolds the windows of samples `samples` into their rows of `col` (oh·ow rows of kh·kw·c per
+    /// sample, starting at the first sample's row), zeros for padding. A kernel row's taps are
+    /// contiguous in a channels-last image, so each in-bounds one is a single copy.
+    private func im2col(_ x: UnsafePointer<Float>, samples: Range<Int>, into col: UnsafeMutablePointer<Float>) {
+        let g = geometry, c = g.channels, patch = patchSize, segment = g.kernelWidth * c
+        var dst = col + samples.lowerBound * g.outHeight * g.outWidth * patch
+        for n in samples {
+            let image = x + n * g.height * g.width * c
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    let ix0 = g.inputX(ox, 0), ixLast = g.inputX(ox, g.kernelWidth - 1)
+                    let rowInside = g.dilationX == 1 && ix0 >= 0 && ixLast < g.width
+                    for ky in 0..<g.kernelHeight {
+                        let iy = g.inputY(oy, ky)
+                        if iy < 0 || iy >= g.height {
+                            dst.update(repeating: 0, count: segment)
+                        } else if rowInside {
+                            dst.update(from: image + (iy * g.width + ix0) * c, count: segment)
+                        } else {
+                            for kx in 0..<g.kernelWidth {
+                                let ix = g.inputX(ox, kx)
+                                if ix >= 0 && ix < g.width {
+                                    (dst + kx * c).update(from: image + (iy * g.width + ix) * c, count: c)
+                                } else {
+                                    (dst + kx * c).update(repeating: 0, count: c)
                                 }
                             }
-                            r += 1
                         }
+                        dst += segment
                     }
                 }
             }
+        }
+    }
+
+    /// col2im for samples `samples`: every entry of their column gradient (rows from `dcol`, the
+    /// first sample's row first) flows back to the input pixel it was copied from.
+    private func col2im(_ dcol: UnsafePointer<Float>, samples: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
+        let g = geometry, c = g.channels, segment = g.kernelWidth * c
+        let imageSize = g.height * g.width * c
+        (dx + samples.lowerBound * imageSize).update(repeating: 0, count: samples.count * imageSize)
+        var src = dcol
+        for n in samples {
+            let image = dx + n * imageSize
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    let ix0 = g.inputX(ox, 0), ixLast = g.inputX(ox, g.kernelWidth - 1)
+                    let rowInside = g.dilationX == 1 && ix0 >= 0 && ixLast < g.width
+                    for ky in 0..<g.kernelHeight {
+                        let iy = g.inputY(oy, ky)
+                        if iy >= 0 && iy < g.height {
+                            if rowInside {
+                                let dst = image + (iy * g.width + ix0) * c
+                                for j in 0..<segment { dst[j] += src[j] }
+                            } else {
+                                for kx in 0..<g.kernelWidth {
+                                    let ix = g.inputX(ox, kx)
+                                    guard ix >= 0 && ix < g.width else { continue }
+                                    let dst = image + (iy * g.width + ix) * c, from = src + kx * c
+                                    for j in 0..<c { dst[j] += from[j] }
+                                }
+                            }
+                        }
+                        src += segment
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `body(worker, samples)` on blocks of at most `samplesPerBlock` samples across the pool;
+    /// the blocks depend only on the batch size, and `worker` names the caller's scratch space.
+    private func forEachBlock(batch: Int, _ body: (_ worker: Int, _ samples: Range<Int>) -> Void) {
+        let perBlock = samplesPerBlock
+        let blocks = (batch + perBlock - 1) / perBlock
+        pool.forEach(tasks: blocks) { block, worker in
+            body(worker, block * perBlock ..< min(batch, (block + 1) * perBlock))
         }
     }
 
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
-        im2col(input)
-        output.resize(to: [input.rows] + outputShape)
-        affine.forward(columns, rows: columns.rows, kernel: kernel!, bias: bias, into: &output)
-    }
-
-    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
-                         inputGradient: inout Tensor, computeInputGradient: Bool) {
-        let patch = patchSize
-        if computeInputGradient { columnGradient.resize(to: [columns.rows, patch]) }
-        affine.backward(columns, rows: columns.rows, output: output, outputGradient: outputGradient,
-                        kernel: kernel!, bias: bias, computeInputGradient: computeInputGradient,
-                        inputGradient: &columnGradient)
-        guard computeInputGradient else { return }
-        // col2im: every column entry flows back to the input pixel it was copied from.
-        inputGradient.resize(to: input.shape)
-        let geo = geometry, c = geo.channels
-        columnGradient.scalars.withUnsafeBufferPointer { dcol in
-            inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                for i in 0..<dx.count { dx[i] = 0 }
-                var r = 0
-                for n in 0..<input.rows {
-                    for oy in 0..<geo.outHeight {
-                        for ox in 0..<geo.outWidth {
-                            var src = dcol.baseAddress! + r * patch
-                            for ky in 0..<geo.kernelHeight {
-                                let iy = geo.inputY(oy, ky)
-                                for kx in 0..<geo.kernelWidth {
-                                    let ix = geo.inputX(ox, kx)
-                                    if iy >= 0 && iy < geo.height && ix >= 0 && ix < geo.width {
-                                        let dst = dx.baseAddress! + ((n * geo.height + iy) * geo.width + ix) * c
-                                        for j in 0..<c { dst[j] += src[j] }
-                                    }
-                                    src += c
+        let g = geometry, patch = patchSize, positions = g.outHeight * g.outWidth
+        let batch = input.rows, activation = self.activation
+        columns.resize(to: [batch * positions, patch])
+        output.resize(to: [batch] + outputShape)
+        affine.preparePreactivation(like: output)
+        input.scalars.withUnsafeBufferPointer { x in
+            columns.scalars.withUnsafeMutableBufferPointer { col in
+                output.scalars.withUnsafeMutableBufferPointer { y in
+                    kernel!.value.scalars.withUnsafeBufferPointer { w in
+                        affine.withPreactivation { z in
+                            withBias(bias) { b in
+                                let (xp, colp, yp, wp) = (x.baseAddress!, col.baseAddress!, y.baseAddress!, w.baseAddress!)
+                                forEachBlock(batch: batch) { _, samples in
+                                    im2col(xp, samples: samples, into: colp)
+                                    let rows = samples.lowerBound * positions ..< samples.upperBound * positions
+                                    BLAS.gemm(m: rows.count, n: filters, k: patch, a: colp + rows.lowerBound * patch, lda: patch,
+                                              b: wp, ldb: filters, c: yp + rows.lowerBound * filters, ldc: filters)
+                                    AffineActivation.finish(rows: rows, of: yp, units: filters, bias: b,
+                                                            activation: activation, preactivation: z)
                                 }
                             }
-                            r += 1
                         }
                     }
                 }
             }
         }
     }
+
+    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
+                         inputGradient: inout Tensor, computeInputGradient: Bool) {
+        let patch = patchSize, positions = geometry.outHeight * geometry.outWidth, batch = input.rows
+        // Weight and bias gradients (and dz) from the whole batch's columns; the column gradient is
+        // then made block by block and folded back into the image at once.
+        let dz = affine.parameterGradients(columns, rows: columns.rows, output: output, outputGradient: outputGradient,
+                                           kernel: kernel!, bias: bias, pool: pool)
+        guard computeInputGradient else { return }
+        inputGradient.resize(to: input.shape)
+        let blockRows = samplesPerBlock * positions
+        columnGradient.resize(to: [pool.threadCount * blockRows, patch])
+        dz.withUnsafeBufferPointer { d in
+            kernel!.value.scalars.withUnsafeBufferPointer { w in
+                columnGradient.scalars.withUnsafeMutableBufferPointer { scratch in
+                    inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+                        let (dp, wp, sp, dxp) = (d.baseAddress!, w.baseAddress!, scratch.baseAddress!, dx.baseAddress!)
+                        forEachBlock(batch: batch) { worker, samples in
+                            let rows = samples.lowerBound * positions ..< samples.upperBound * positions
+                            let dcol = sp + worker * blockRows * patch
+                            BLAS.gemm(transB: true, m: rows.count, n: patch, k: filters, a: dp + rows.lowerBound * filters,
+                                      lda: filters, b: wp, ldb: filters, c: dcol, ldc: patch)
+                            col2im(dcol, samples: samples, into: dxp)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func use(_ pool: ThreadPool) { self.pool = pool }
 
     public func regularizationLoss(addGradients: Bool) -> Float {
         var total: Float = 0

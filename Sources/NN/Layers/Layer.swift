@@ -35,12 +35,17 @@ public protocol Layer: AnyObject {
     /// The regularization penalty added to the loss; when `addGradients`, also adds its gradient
     /// to the parameters' `gradient` (called after `backward`).
     func regularizationLoss(addGradients: Bool) -> Float
+
+    /// Hands the layer the threads its model trains on; layers that split their work keep it
+    /// (standalone, they use a pool of their own with every core).
+    func use(_ pool: ThreadPool)
 }
 
 extension Layer {
     public var declaredInputShape: [Int]? { nil }
     public var parameters: [Parameter] { [] }
     public func regularizationLoss(addGradients: Bool) -> Float { 0 }
+    public func use(_ pool: ThreadPool) {}
 }
 
 /// Copies a tensor's scalars into a reusable output buffer with a new shape.

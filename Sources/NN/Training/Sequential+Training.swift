@@ -51,6 +51,7 @@ extension Sequential {
     func forwardPass(training: Bool) -> TensorSlot {
         withSubnormalsFlushed {
             for (i, layer) in layers.enumerated() {
+                layer.use(threadPool)
                 layer.forward(activations[i].tensor, into: &activations[i + 1].tensor, training: training)
             }
         }
