@@ -128,12 +128,13 @@ let runs = max(option("--runs") ?? 3, 1)
 /// CPU seconds per sample move much less than wall-clock samples per second.
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
-if modelFilter == nil || modelFilter == "mlp" {
+let special = arguments.contains("--profile") || arguments.contains("--gemm")
+if modelFilter == nil || modelFilter == "mlp", !special {
     let sizes = [(32, 5.0, 8_500.0), (256, 2.5, 45_000.0)].filter { option("--batch") == nil || $0.0 == option("--batch") }
     for (batch, targetRatio, keras) in sizes {
         _ = try mlpEpoch(batchSize: batch)   // warm-up (page faults, BLAS buffers, threads)
@@ -153,7 +154,7 @@ if modelFilter == nil || modelFilter == "mlp" {
                      targetRatio, keras, sps / keras, sps / keras >= targetRatio ? "met" : "not met"))
     }
 }
-if modelFilter == nil || modelFilter == "cnn", option("--batch") == nil || option("--batch") == 64 {
+if modelFilter == nil || modelFilter == "cnn", option("--batch") == nil || option("--batch") == 64, !special {
     _ = try cnnEpoch(batchSize: 64)
     var results: [(Double, [String: Double])] = []
     var cpu: [Double] = []
@@ -167,4 +168,69 @@ if modelFilter == nil || modelFilter == "cnn", option("--batch") == nil || optio
                  sps, runs, results.map { String(format: "%.0f", $0.0) }.joined(separator: " "), cpu.sorted()[cpu.count / 2],
                  logs["accuracy"] ?? .nan))
     print(String(format: "  target >= 2.0x Keras (issue's Keras figure 4,300): %.2fx (%@)", sps / 4300, sps / 4300 >= 2 ? "met" : "not met"))
+}
+
+// MARK: - Per-layer profile (`--profile`): where a CNN batch's time goes, layer by layer.
+
+if arguments.contains("--profile") {
+    let layers: [any Layer] = [
+        try Conv2D(filters: 32, kernelSize: [3], activation: "relu"), try MaxPooling2D(poolSize: [2]),
+        try Conv2D(filters: 64, kernelSize: [3], activation: "relu"), try MaxPooling2D(poolSize: [2]),
+        Flatten(), try Dropout(rate: 0.5), try Dense(units: 10),
+    ]
+    var generator = RandomGenerator(seed: 3)
+    var shape = [28, 28, 1]
+    for layer in layers { shape = try layer.build(inputShape: shape, generator: &generator); layer.use(pool) }
+    var inputs = [cnnX.rows(0..<64)] + layers.map { _ in Tensor(shape: [0]) }
+    var gradients = inputs
+    let repeats = 40
+    var forwardTime = [Double](repeating: 0, count: layers.count), backwardTime = forwardTime
+    for r in 0..<repeats + 5 {
+        for (i, layer) in layers.enumerated() {
+            let start = Date()
+            layer.forward(inputs[i], into: &inputs[i + 1], training: true)
+            if r >= 5 { forwardTime[i] += Date().timeIntervalSince(start) }
+        }
+        gradients[layers.count] = Tensor(shape: inputs[layers.count].shape, repeating: 0.01)
+        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+            let start = Date()
+            layers[i].backward(input: inputs[i], output: inputs[i + 1], outputGradient: gradients[i + 1],
+                               inputGradient: &gradients[i], computeInputGradient: i > 0)
+            if r >= 5 { backwardTime[i] += Date().timeIntervalSince(start) }
+        }
+    }
+    for (i, layer) in layers.enumerated() {
+        print(String(format: "  %-14@ forward %6.2f ms  backward %6.2f ms", layer.className as NSString,
+                     forwardTime[i] / Double(repeats) * 1e3, backwardTime[i] / Double(repeats) * 1e3))
+    }
+}
+
+// MARK: - GEMM shapes (`--gemm`): the conv layers' products, GFLOP/s on one thread.
+
+if arguments.contains("--gemm") {
+    let shapes: [(String, Bool, Bool, Int, Int, Int)] = [
+        ("conv2 forward", false, false, 968, 64, 288), ("conv2 dW", true, false, 288, 64, 968),
+        ("conv2 dX", false, true, 968, 288, 64), ("conv2 forward x8", false, false, 7744, 64, 288),
+        ("conv2 dW x8", true, false, 288, 64, 7744), ("conv2 dX x8", false, true, 7744, 288, 64),
+        ("conv1 forward", false, false, 676, 32, 9), ("conv1 dW", true, false, 9, 32, 676),
+        ("dense 256", false, false, 256, 512, 784), ("dense 256 dW", true, false, 784, 512, 256),
+    ]
+    for (label, ta, tb, m, n, k) in shapes {
+        let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
+        var c = [Float](repeating: 0, count: m * n)
+        let lda = ta ? m : k, ldb = tb ? k : n
+        func once() {
+            cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                        1, a, Int32(lda), b, Int32(ldb), 0, &c, Int32(n))
+        }
+        once()
+        let reps = max(3, 200_000_000 / (m * n * k))
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let start = Date()
+            for _ in 0..<reps { once() }
+            best = min(best, Date().timeIntervalSince(start) / Double(reps))
+        }
+        print(String(format: "  %-18@ m %5d n %4d k %5d: %6.1f GFLOP/s", label as NSString, m, n, k, 2 * Double(m * n * k) / best / 1e9))
+    }
 }

@@ -23,7 +23,11 @@ public final class Conv2D: Layer {
     public var isBuilt: Bool { kernel != nil }
     private var geometry = WindowGeometry()
     private var columns = Tensor(shape: [0])
-    private var columnGradient = Tensor(shape: [0])
+    /// Per-worker scratch for the backward pass: a block's dz, then its column gradient.
+    private var blockScratch: [Float] = []
+    /// Each block's share of the kernel and bias gradients, summed in block order afterwards so the
+    /// result does not depend on which thread ran which block, or on how many threads there are.
+    private var partialGradients: [Float] = []
     private var affine: AffineActivation
     private lazy var pool = ThreadPool()
 
@@ -78,9 +82,9 @@ public final class Conv2D: Layer {
 
     private var patchSize: Int { kernelSize.0 * kernelSize.1 * geometry.channels }
 
-    /// Samples per im2col block: about 512 patch rows, so a block's columns, its GEMM output and the
-    /// bias/activation pass over it stay in the core's cache.
-    private var samplesPerBlock: Int { max(1, 512 / max(1, geometry.outHeight * geometry.outWidth)) }
+    /// Samples per block: about 1,024 patch rows, so that a block's columns, its GEMM output and the
+    /// passes over it stay in the core's cache, and each GEMM is large enough to run near peak.
+    private var samplesPerBlock: Int { max(1, 1024 / max(1, geometry.outHeight * geometry.outWidth)) }
 
     /// Unfolds the windows of samples `samples` into their rows of `col` (oh·ow rows of kh·kw·c per
     /// sample, starting at the first sample's row), zeros for padding. A kernel row's taps are
@@ -191,33 +195,96 @@ public final class Conv2D: Layer {
         }
     }
 
+    /// Block by block, with the block's data in cache: dz from dy and the activation, the block's
+    /// share of the kernel and bias gradients, and, when asked, its column gradient folded back
+    /// into the input gradient. The shares are then summed in block order.
     public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
                          inputGradient: inout Tensor, computeInputGradient: Bool) {
         let patch = patchSize, positions = geometry.outHeight * geometry.outWidth, batch = input.rows
-        // Weight and bias gradients (and dz) from the whole batch's columns; the column gradient is
-        // then made block by block and folded back into the image at once.
-        let dz = affine.parameterGradients(columns, rows: columns.rows, output: output, outputGradient: outputGradient,
-                                           kernel: kernel!, bias: bias, pool: pool)
-        guard computeInputGradient else { return }
-        inputGradient.resize(to: input.shape)
-        let blockRows = samplesPerBlock * positions
-        columnGradient.resize(to: [pool.threadCount * blockRows, patch])
-        dz.withUnsafeBufferPointer { d in
-            kernel!.value.scalars.withUnsafeBufferPointer { w in
-                columnGradient.scalars.withUnsafeMutableBufferPointer { scratch in
-                    inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                        let (dp, wp, sp, dxp) = (d.baseAddress!, w.baseAddress!, scratch.baseAddress!, dx.baseAddress!)
-                        forEachBlock(batch: batch) { worker, samples in
-                            let rows = samples.lowerBound * positions ..< samples.upperBound * positions
-                            let dcol = sp + worker * blockRows * patch
-                            BLAS.gemm(transB: true, m: rows.count, n: patch, k: filters, a: dp + rows.lowerBound * filters,
-                                      lda: filters, b: wp, ldb: filters, c: dcol, ldc: patch)
-                            col2im(dcol, samples: samples, into: dxp)
+        let perBlock = samplesPerBlock, blocks = (batch + perBlock - 1) / perBlock, blockRows = perBlock * positions
+        let kernelSize = patch * filters, share = kernelSize + filters
+        let activation = self.activation, needsZ = activation.needsPreactivation
+        // Scratch per worker: dz (unless linear, where dz is dy) and the column gradient.
+        let dzSize = activation == .linear ? 0 : blockRows * filters
+        let scratchSize = dzSize + (computeInputGradient ? blockRows * patch : 0)
+        Self.ensureCount(&blockScratch, pool.threadCount * scratchSize)
+        Self.ensureCount(&partialGradients, blocks * share)
+        if computeInputGradient { inputGradient.resize(to: input.shape) }
+        let useBias = bias != nil, filters = self.filters
+        output.scalars.withUnsafeBufferPointer { y in
+        outputGradient.scalars.withUnsafeBufferPointer { dy in
+        columns.scalars.withUnsafeBufferPointer { col in
+        kernel!.value.scalars.withUnsafeBufferPointer { w in
+        blockScratch.withUnsafeMutableBufferPointer { scratch in
+        partialGradients.withUnsafeMutableBufferPointer { partials in
+        inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+        affine.withPreactivation { z in
+            let (yp, dyp, colp, wp, sp, pp) = (y.baseAddress!, dy.baseAddress!, col.baseAddress!, w.baseAddress!,
+                                               scratch.baseAddress, partials.baseAddress!)
+            let dxp = dx.baseAddress
+            forEachBlock(batch: batch) { worker, samples in
+                let block = samples.lowerBound / perBlock
+                let rows = samples.lowerBound * positions ..< samples.upperBound * positions
+                let offset = rows.lowerBound * filters, count = rows.count * filters
+                var d = dyp + offset
+                if activation != .linear {
+                    let dz = sp! + worker * scratchSize
+                    activation.gradient(output: UnsafeBufferPointer(start: yp + offset, count: count),
+                                        preactivation: needsZ ? UnsafeBufferPointer(start: z! + offset, count: count) : nil,
+                                        outputGradient: UnsafeBufferPointer(start: dyp + offset, count: count),
+                                        into: UnsafeMutableBufferPointer(start: dz, count: count), rowSize: filters)
+                    d = UnsafePointer(dz)
+                }
+                let dw = pp + block * share
+                BLAS.gemm(transA: true, m: patch, n: filters, k: rows.count, a: colp + rows.lowerBound * patch, lda: patch,
+                          b: d, ldb: filters, c: dw, ldc: filters)
+                if useBias {
+                    let db = dw + kernelSize
+                    for j in 0..<filters { db[j] = 0 }
+                    for r in 0..<rows.count {
+                        let row = d + r * filters
+                        for j in 0..<filters { db[j] += row[j] }
+                    }
+                }
+                guard computeInputGradient, let dxp else { return }
+                let dcol = sp! + worker * scratchSize + dzSize
+                BLAS.gemm(transB: true, m: rows.count, n: patch, k: filters, a: d, lda: filters, b: wp, ldb: filters,
+                          c: dcol, ldc: patch)
+                col2im(dcol, samples: samples, into: dxp)
+            }
+            // The sum over blocks, element by element in block order, split across the pool.
+            let total = useBias ? share : kernelSize
+            kernel!.gradient.scalars.withUnsafeMutableBufferPointer { gk in
+                withBiasGradient { gb in
+                    let (gkp, gbp) = (gk.baseAddress!, gb)
+                    pool.forEachRange(total, grain: 4096) { range in
+                        for i in range {
+                            var sum: Float = 0
+                            for b in 0..<blocks { sum += pp[b * share + i] }
+                            if i < kernelSize { gkp[i] = sum } else { gbp![i - kernelSize] = sum }
                         }
                     }
                 }
             }
         }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+    }
+
+    /// Runs `body` with the bias gradient's scalars, or nil without a bias.
+    private func withBiasGradient(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
+        guard let bias else { return body(nil) }
+        bias.gradient.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// Grows a scratch buffer to at least `count` scalars (kept across batches).
+    private static func ensureCount(_ buffer: inout [Float], _ count: Int) {
+        if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
     }
 
     public func use(_ pool: ThreadPool) { self.pool = pool }

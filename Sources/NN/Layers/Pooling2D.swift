@@ -49,7 +49,8 @@ public final class Pooling2D: Layer {
         input.scalars.withUnsafeBufferPointer { x in
             output.scalars.withUnsafeMutableBufferPointer { y in
                 argmax.withUnsafeMutableBufferPointer { arg in
-                    let (xp, yp, ap) = (x.baseAddress!, y.baseAddress!, arg.baseAddress)
+                    let (xp, yp) = (x.baseAddress!, y.baseAddress!)
+                    let ap = kind == .max ? arg.baseAddress : nil  // an empty array may still have an address
                     pool.forEachRange(input.rows, grain: max(1, 1 << 14 / max(inSize, 1))) { samples in
                         for n in samples {
                             Self.pool(g, kind, xp, image: n, into: yp + n * outSize, argmax: ap.map { $0 + n * outSize })
