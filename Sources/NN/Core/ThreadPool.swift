@@ -29,6 +29,7 @@ public final class ThreadPool: @unchecked Sendable {
 
     public init(threadCount: Int = ThreadPool.availableCores) {
         self.threadCount = max(1, threadCount)
+        BLAS.keepSingleThreaded()
     }
 
     deinit { crew.stop() }

@@ -77,10 +77,13 @@ public final class Conv2D: Layer {
         kernel = Parameter(name: "\(name)/kernel", value: kernelInitializer.make(shape, generator: &generator))
         bias = useBias ? Parameter(name: "\(name)/bias", value: biasInitializer.make([filters], generator: &generator)) : nil
         outputShape = [geometry.outHeight, geometry.outWidth, filters]
+        patchShape = [patchSize]
         return outputShape
     }
 
     private var patchSize: Int { kernelSize.0 * kernelSize.1 * geometry.channels }
+    /// `[patchSize]`, kept so that sizing the columns batch after batch builds no array.
+    private var patchShape: [Int] = []
 
     /// Samples per block: about 1,024 patch rows, so that a block's columns, its GEMM output and the
     /// passes over it stay in the core's cache, and each GEMM is large enough to run near peak.
@@ -169,8 +172,8 @@ public final class Conv2D: Layer {
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
         let g = geometry, patch = patchSize, positions = g.outHeight * g.outWidth
         let batch = input.rows, activation = self.activation
-        columns.resize(to: [batch * positions, patch])
-        output.resize(to: [batch] + outputShape)
+        columns.resize(rows: batch * positions, sampleShape: patchShape)
+        output.resize(rows: batch, sampleShape: outputShape)
         affine.preparePreactivation(like: output)
         input.scalars.withUnsafeBufferPointer { x in
             columns.scalars.withUnsafeMutableBufferPointer { col in

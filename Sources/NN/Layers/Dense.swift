@@ -62,7 +62,7 @@ public final class Dense: Layer {
     }
 
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
-        output.resize(to: [input.rows] + outputShape)
+        output.resize(rows: input.rows, sampleShape: outputShape)
         affine.forward(input, rows: input.count / inputDim, kernel: kernel!, bias: bias, into: &output, pool: pool)
     }
 

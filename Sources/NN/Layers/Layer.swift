@@ -59,6 +59,17 @@ func copyScalars(_ input: Tensor, into output: inout Tensor, shape: [Int]) {
     }
 }
 
+/// `copyScalars` into shape `[rows] + sampleShape`, without allocating that shape batch after batch.
+@inline(__always)
+func copyScalars(_ input: Tensor, into output: inout Tensor, rows: Int, sampleShape: [Int]) {
+    output.resize(rows: rows, sampleShape: sampleShape)
+    input.scalars.withUnsafeBufferPointer { src in
+        output.scalars.withUnsafeMutableBufferPointer { dst in
+            dst.baseAddress!.update(from: src.baseAddress!, count: src.count)
+        }
+    }
+}
+
 /// Validates a positive integer argument.
 func positive(_ value: Int, _ argument: String, _ layer: String) throws -> Int {
     guard value > 0 else { throw NNError.argument("\(layer): \(argument) must be a positive integer, got \(value)") }

@@ -43,7 +43,7 @@ public final class Pooling2D: Layer {
 
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
         let g = geometry, c = g.channels, kind = self.kind
-        output.resize(to: [input.rows] + outputShape)
+        output.resize(rows: input.rows, sampleShape: outputShape)
         if kind == .max && argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
         let inSize = g.height * g.width * c, outSize = g.outHeight * g.outWidth * c
         input.scalars.withUnsafeBufferPointer { x in

@@ -63,7 +63,7 @@ extension Sequential {
     }
 
     /// One optimizer step on the batch already in `activations[0]` / `targetBatch`; returns the loss.
-    private func trainStep(optimizer: any Optimizer, loss: any Loss, trainable: [Parameter], firstTrainable: Int) -> Float {
+    func trainStep(optimizer: any Optimizer, loss: any Loss, trainable: [Parameter], firstTrainable: Int) -> Float {
         withSubnormalsFlushed {
             let out = forwardPass(training: true)
             var value = loss.loss(prediction: out.tensor, target: targetBatch, gradient: &gradients[layers.count].tensor)
