@@ -73,6 +73,7 @@ extension Sequential {
                                    computeInputGradient: i > firstTrainable)
             }
             value += regularization(addGradients: true)
+            optimizer.use(threadPool)
             optimizer.apply(to: trainable)
             for m in metrics { m.update(prediction: out.tensor, target: targetBatch) }
             return value
