@@ -31,6 +31,10 @@ for spec in "mlp 32 5.0" "mlp 256 2.5" "cnn 64 2.0"; do
   if [ ${#theirs[@]} -gt 0 ]; then
     k=$(printf '%s\n' "${theirs[@]}" | sed -nE "s/^keras $1 batch $2: ([0-9]+) samples.*/\1/p" | median)
     line="$line; Keras median $k; tunelua/Keras $(awk -v a="$m" -v b="$k" 'BEGIN {printf "%.2fx", a/b}') (target >= $3x)"
+    # CPU time per sample moves less with the machine's load than wall-clock time does.
+    oc=$(printf '%s\n' "${ours[@]}" | sed -nE "s/^$1 batch +$2: .*CPU ([0-9.]+) µs.*/\1/p" | median)
+    kc=$(printf '%s\n' "${theirs[@]}" | sed -nE "s/^keras $1 batch $2: .*CPU ([0-9.]+) µs.*/\1/p" | median)
+    [ -n "$oc" ] && [ -n "$kc" ] && line="$line; CPU µs per sample: tunelua $oc, Keras $kc (Keras/tunelua $(awk -v a="$kc" -v b="$oc" 'BEGIN {printf "%.2fx", a/b}'))"
   fi
   echo "$line"
 done
