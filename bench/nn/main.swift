@@ -6,6 +6,8 @@
 //   Flatten, Dropout 0.5, Dense 10; 12,000 training images, no validation) at batch 64.
 // Prints samples/s (median of the timed runs, after a warm-up) and the ratios it is judged by.
 //   swift run -c release bench-nn [--threads N] [--model mlp|cnn] [--batch N] [--runs N]
+//   swift run -c release bench-nn --profile [--threads N]   (the CNN's time per layer and batch)
+//   swift run -c release bench-nn --gemm                     (GFLOP/s of the layers' GEMM shapes)
 // `--threads` is the training's thread count (its ThreadPool; default every core); OpenBLAS itself
 // always runs one thread, as in tunelua.
 // bench/nn/run.sh runs it beside Keras (keras_reference.py) and prints the side-by-side ratios.
