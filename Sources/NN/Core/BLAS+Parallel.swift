@@ -5,8 +5,8 @@
 /// its kernel by size and kernels may sum in different orders, so bands that followed the thread
 /// count would make results depend on it.
 extension BLAS {
-    /// Multiply-adds per band at least (about 40 µs of one core): fewer are not worth a thread.
-    static let bandWork = 1 << 21
+    /// Multiply-adds per band at least (about 80 µs of one core): fewer are not worth a thread.
+    static let bandWork = 1 << 22
     /// At most this many bands: enough to balance a few threads, few enough to keep each GEMM large.
     static let maxBands = 8
 

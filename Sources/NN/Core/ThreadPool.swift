@@ -13,6 +13,11 @@ import Foundation
 /// One parallel region at a time, started from the thread that owns the training; a task that
 /// starts another region on the same pool runs that one on its own thread.
 public final class ThreadPool: @unchecked Sendable {
+    /// Scalars of element-wise work per task at least (tens of microseconds): waking a helper for
+    /// less costs more than it saves, and every region is a point where a helper that lost its core
+    /// to another process can hold the others up.
+    public static let elementGrain = 1 << 16
+
     /// Every core this process may run on (what one training alone should use).
     public static var availableCores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 

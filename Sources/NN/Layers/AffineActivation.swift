@@ -29,7 +29,7 @@ struct AffineActivation {
             preactivation.scalars.withUnsafeMutableBufferPointer { z in
                 let zBase = activation.needsPreactivation ? z.baseAddress! : nil
                 withBias(bias) { b in
-                    pool.forEachRange(rows, grain: max(1, 1 << 14 / units)) { range in
+                    pool.forEachRange(rows, grain: max(1, ThreadPool.elementGrain / units)) { range in
                         Self.finish(rows: range, of: yBase, units: units, bias: b, activation: activation,
                                     preactivation: zBase)
                     }
@@ -136,7 +136,7 @@ struct AffineActivation {
                                    output y: UnsafePointer<Float>, preactivation z: UnsafePointer<Float>?,
                                    outputGradient dy: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
                                    pool: ThreadPool) {
-        pool.forEachRange(rows, grain: max(1, 1 << 14 / units)) { range in
+        pool.forEachRange(rows, grain: max(1, ThreadPool.elementGrain / units)) { range in
             let offset = range.lowerBound * units, count = range.count * units
             activation.gradient(output: UnsafeBufferPointer(start: y + offset, count: count),
                                 preactivation: z.map { UnsafeBufferPointer(start: $0 + offset, count: count) },
@@ -149,7 +149,7 @@ struct AffineActivation {
     /// sums are the same whatever the thread count.
     static func columnSums(_ d: UnsafePointer<Float>, rows: Int, units: Int, into db: UnsafeMutablePointer<Float>,
                            pool: ThreadPool) {
-        let grain = max(8, (1 << 14) / max(rows, 1))
+        let grain = max(8, ThreadPool.elementGrain / max(rows, 1))
         pool.forEachRange(units, grain: grain) { cols in
             for j in cols { db[j] = 0 }
             for r in 0..<rows {

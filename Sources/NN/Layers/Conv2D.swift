@@ -260,7 +260,7 @@ public final class Conv2D: Layer {
             kernel!.gradient.scalars.withUnsafeMutableBufferPointer { gk in
                 withBiasGradient { gb in
                     let (gkp, gbp) = (gk.baseAddress!, gb)
-                    pool.forEachRange(total, grain: 4096) { range in
+                    pool.forEachRange(total, grain: ThreadPool.elementGrain / blocks) { range in
                         for i in range {
                             var sum: Float = 0
                             for b in 0..<blocks { sum += pp[b * share + i] }

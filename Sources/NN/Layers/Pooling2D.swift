@@ -51,7 +51,7 @@ public final class Pooling2D: Layer {
                 argmax.withUnsafeMutableBufferPointer { arg in
                     let (xp, yp) = (x.baseAddress!, y.baseAddress!)
                     let ap = kind == .max ? arg.baseAddress : nil  // an empty array may still have an address
-                    pool.forEachRange(input.rows, grain: max(1, 1 << 14 / max(inSize, 1))) { samples in
+                    pool.forEachRange(input.rows, grain: max(1, ThreadPool.elementGrain / max(inSize, 1))) { samples in
                         for n in samples {
                             Self.pool(g, kind, xp, image: n, into: yp + n * outSize, argmax: ap.map { $0 + n * outSize })
                         }
@@ -140,7 +140,7 @@ public final class Pooling2D: Layer {
                 argmax.withUnsafeBufferPointer { arg in
                     let (dyp, dxp, ap) = (dy.baseAddress!, dx.baseAddress!, arg.baseAddress)
                     // A sample's gradient lands in its own image only, so samples split freely.
-                    pool.forEachRange(input.rows, grain: max(1, 1 << 14 / max(inSize, 1))) { samples in
+                    pool.forEachRange(input.rows, grain: max(1, ThreadPool.elementGrain / max(inSize, 1))) { samples in
                         (dxp + samples.lowerBound * inSize).update(repeating: 0, count: samples.count * inSize)
                         if kind == .max, let ap {
                             for o in samples.lowerBound * outSize ..< samples.upperBound * outSize { dxp[Int(ap[o])] += dyp[o] }

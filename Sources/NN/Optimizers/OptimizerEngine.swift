@@ -61,8 +61,8 @@ final class OptimizerEngine {
               update: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
         // Split into ranges of the pool's threads: large parameters only.
         func run(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ size: Int) {
-            guard let pool, size >= 1 << 15 else { return update(w, g, s, size, size) }
-            pool.forEachRange(size, grain: 1 << 14) { r in
+            guard let pool, size >= 2 * ThreadPool.elementGrain else { return update(w, g, s, size, size) }
+            pool.forEachRange(size, grain: ThreadPool.elementGrain) { r in
                 update(w + r.lowerBound, g + r.lowerBound, s + r.lowerBound, size, r.count)
             }
         }
