@@ -1,4 +1,5 @@
 import CAllocationCounter
+import Dispatch
 import Testing
 @testable import NN
 
@@ -27,6 +28,21 @@ struct ParallelTrainingTests {
             pool.forEachRange(1000, grain: 10) { range in for i in range { base[i] += 1 } }
         }
         #expect(covered == [Int](repeating: 1, count: 1000))
+    }
+
+    /// Two tasks that each wait for the other can only finish if two threads run them at once.
+    @Test func aPoolOfTwoRunsTwoTasksAtOnce() {
+        let pool = ThreadPool(threadCount: 2)
+        let started = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        var metEachOther = [false, false]
+        metEachOther.withUnsafeMutableBufferPointer { met in
+            let base = met.baseAddress!
+            pool.forEach(tasks: 2) { task, _ in
+                started[task].signal()
+                base[task] = started[1 - task].wait(timeout: .now() + 30) == .success
+            }
+        }
+        #expect(metEachOther == [true, true])
     }
 
     @Test func aRegionStartedInsideATaskRunsInlineInsteadOfDeadlocking() {
