@@ -382,6 +382,10 @@ enum TunerBinding {
         }
         let session = h.tuner.beginSearch(workers: h.workers, deterministic: h.deterministic, verbose: verbose, maxTime: maxTime)
         let pool = WorkerPool(session: session, host: host, projectPath: h.projectPath)
+        // This state trains as one of the workers until the search ends.
+        let threads = state.trainingThreads, alone = threads.threadCount
+        threads.threadCount = WorkerCount.trainingThreads(workers: h.workers)
+        defer { threads.threadCount = alone }
         let interrupt = state.interrupt
         session.stopWorkers = {
             pool.interruptAll()

@@ -51,6 +51,13 @@ public struct Tensor: Sendable, Equatable {
         shape = newShape
     }
 
+    /// `resize(to: [rows] + sampleShape)` without building that array when the shape is already it
+    /// (the batch-after-batch case, which must not allocate).
+    public mutating func resize(rows: Int, sampleShape: [Int]) {
+        if shape.count == sampleShape.count + 1, shape[0] == rows, shape.dropFirst().elementsEqual(sampleShape) { return }
+        resize(to: [rows] + sampleShape)
+    }
+
     /// Rows `start..<end` (0-based) as a new tensor.
     public func rows(_ range: Range<Int>) -> Tensor {
         let size = rowSize

@@ -37,7 +37,7 @@ public final class Reshape: Layer {
     }
 
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
-        copyScalars(input, into: &output, shape: [input.rows] + outputShape)
+        copyScalars(input, into: &output, rows: input.rows, sampleShape: outputShape)
     }
 
     public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
