@@ -53,6 +53,8 @@ struct HardeningTests {
         // 5. many values pushed
         .init(name: "rank-100 totable", code: "local s = {}; for i = 1, 100 do s[i] = 1 end; local t = data.tensor{7}:reshape(s):totable(); local d = 0; while type(t) == 'table' do t = t[1]; d = d + 1 end; error('depth ' .. d .. ' value ' .. t)",
               message: "depth 100 value 7.0"),
+        .init(name: "totable past the Lua heap cap", code: "keras.utils.to_categorical(data.tensor{0}, 2^26):totable()",
+              message: "totable: a tensor of 67108864 values would need about 1342177280 bytes of Lua memory"),
         // 6. foreign userdata and debug tricks
         .init(name: "__gc on a foreign userdata", code: "local t = data.tensor{1}; getmetatable(t).__gc(io.tmpfile()); error('still alive: ' .. t:mean())", message: "still alive: 1.0"),
         .init(name: "our metatable on an io file", code: "local f = io.tmpfile(); debug.setmetatable(f, getmetatable(data.tensor{1})); f:mean()",

@@ -45,7 +45,8 @@ local hostile = {
   function() return { units = 2 ^ 40 } end, function() return { units = math.maxinteger, activation = "nope" } end,
   function() return { math.maxinteger, math.maxinteger } end, function() return { -1, 0 } end,
   function() return { name = "x", [1] = "y", [true] = 1 } end,
-  function() return function() error("raising function") end end, function() return function(...) return ... end end,
+  function() return function() error("raising function") end end, function() return function() coroutine.yield(1) end end,
+  function() return { run_trial = function() coroutine.yield() end, build = function() error({}) end } end, function() return function(...) return ... end end,
   function() return coroutine.create(function() end) end, function() return io.tmpfile() end, function() return io.stdout end,
   function() return true end, function() return false end,
 }
@@ -111,7 +112,7 @@ for _, o in ipairs(objects) do
       for i = 1, 8 do
         local name, up = debug.getupvalue(index, i)
         if name == nil then break end
-        if type(up) == "table" then collect(o.name .. ":", up, 4) end
+        if type(up) == "table" and name ~= "_ENV" then collect(o.name .. ":", up, 4) end
       end
     elseif type(index) == "table" then
       collect(o.name .. ":", index, 4)
@@ -126,6 +127,36 @@ local function value()
   return hostile[math.random(#hostile)]()
 end
 
+-- Tricks only the debug library can play: our metatables on foreign userdata, another class's
+-- metatable on our objects, a Swift function's upvalue swapped for another value.
+local function trick()
+  local r = math.random(4)
+  local o = objects[math.random(#objects)].value
+  local mt = getmetatable(o)
+  if r == 1 and type(mt) == "table" then
+    local f = io.tmpfile(); debug.setmetatable(f, mt); return f
+  elseif r == 2 and type(mt) == "table" and #objects > 1 then
+    local victim = objects[math.random(#objects)].value
+    if type(victim) == "userdata" then pcall(debug.setmetatable, victim, mt) end
+    return victim
+  elseif r == 3 then
+    local t = targets[math.random(#targets)]
+    pcall(debug.setupvalue, t.fn, 1, value())   -- that target stays broken: its calls must fail cleanly
+    return t.fn
+  else
+    return mt
+  end
+end
+
+local results = 0
+local function remember(v)
+  if (type(v) == "userdata" or type(v) == "table") and results < 48 then
+    results = results + 1
+    objects[#objects + 1] = { name = "result", value = v }
+  end
+end
+
+local trace = os.getenv("FUZZ_TRACE") ~= nil   -- names each call on stderr, to find a hang
 local errors, done = 0, 0
 local started = os.clock()
 for _ = 1, calls do
@@ -143,8 +174,21 @@ for _ = 1, calls do
     if target.name:find(":") and math.random() < 0.7 then args[1] = objects[math.random(#objects)].value; for i = 2, n do args[i] = value() end
     else for i = 1, n do args[i] = value() end end
   end
-  local ok = pcall(target.fn, table.unpack(args, 1, n))
-  if not ok then errors = errors + 1 end
+  if math.random() < 0.02 then args[math.random(math.max(n, 1))] = trick(); n = math.max(n, 1) end
+  if trace then
+    local shown = {}
+    for i = 1, n do local v = args[i]; shown[i] = type(v) == "string" and ("%q"):format(v:sub(1, 20)) or (type(v) == "table" or type(v) == "userdata") and type(v) or tostring(v) end
+    io.stderr:write(done + 1, " ", target.name, "(", table.concat(shown, ", "), ")\n"); io.stderr:flush()
+  end
+  local ok, first
+  if math.random() < 0.1 then
+    -- From a coroutine: Swift runs on another Lua thread's stack, and a yield must not cross it.
+    local co = coroutine.create(function(...) return target.fn(...) end)
+    ok, first = coroutine.resume(co, table.unpack(args, 1, n))
+  else
+    ok, first = pcall(target.fn, table.unpack(args, 1, n))
+  end
+  if ok then remember(first) else errors = errors + 1 end
   done = done + 1
   if done % 200 == 0 then collectgarbage() end
 end

@@ -111,6 +111,19 @@ public final class LuaState {
         MemoryBudget.setLimit(bytes)
     }
 
+    /// Throws unless about `values` numbers in tables fit the Lua heap's cap (this state's and the
+    /// process's). Swift builds such tables while the allocator never refuses (a refusal would
+    /// unwind Swift), so a large one must be refused here, before it is built.
+    func checkLuaHeap(for values: Int, what: String) throws {
+        let (bytes, overflow) = values.multipliedReportingOverflow(by: 20)   // a TValue, and the tables' share
+        let own = allocator.pointee.limit - min(allocator.pointee.limit, allocator.pointee.used)
+        let shared = LuaState.processHeap.pointee
+        let process = shared.limit == 0 ? Int.max : shared.limit - min(shared.limit, shared.used)
+        if overflow || bytes > min(own, process) {
+            throw LuaCallError("\(what) would need about \(overflow ? Int.max : bytes) bytes of Lua memory; \(min(own, process)) are left under the memory limit (see --memory-limit)")
+        }
+    }
+
     /// Bytes the Lua heap uses now.
     public var memoryInUse: Int { allocator.pointee.used }
     /// The soft cap on the Lua heap.
