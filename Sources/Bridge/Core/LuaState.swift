@@ -51,7 +51,7 @@ public final class LuaState {
     public init(memoryLimit: Int = LuaState.defaultMemoryLimit) throws(LuaError) {
         allocator = .allocate(capacity: 1)
         allocator.initialize(to: tl_alloc_state(used: 0, limit: max(memoryLimit, 1 << 20), inSwift: 1, refused: 0,
-                                                shared: LuaState.processHeap))
+                                                shared: LuaState.processHeap, pending: 0))
         guard let L = tl_newstate(allocator) else {
             allocator.deallocate()
             throw LuaError(message: "cannot create a Lua state (out of memory)")
@@ -80,6 +80,8 @@ public final class LuaState {
         guard !isClosed else { return }
         lifetime.isClosed = true
         lua_close(mainThread)
+        // What lua_close freed may still be pending: settle it with the process's count.
+        tl_heap_settle(allocator)
         allocator.deallocate()
         currentThread.deallocate()
     }
