@@ -47,8 +47,8 @@ struct HardeningTests {
               message: "cannot allocate 40000000000 bytes for the kernel of Dense"),
         .init(name: "a megabyte keyword", code: "keras.layers.Dense{ units = 2, [string.rep('u', 1 << 20)] = 1 }", message: "bytes cut"),
         .init(name: "one limit for the Lua heap and engine buffers",
-              code: "local s = string.rep('x', 600 << 20); keras.utils.to_categorical(data.tensor{0}, 150 * 2^20)",
-              message: "to_categorical: cannot allocate 629145600 bytes for to_categorical's 1 × 157286400 result: the process holds"),
+              code: "local s = string.rep('x', 400 << 20); keras.utils.to_categorical(data.tensor{0}, 175 * 2^20)",
+              message: "to_categorical: cannot allocate 734003200 bytes for to_categorical's 1 × 183500800 result: the process holds"),
         .init(name: "csv of /dev/zero", code: "data.csv('/dev/zero')", message: "/dev/zero: byte"),
         // 4. mixed nesting
         .init(name: "mixed nesting", code: "data.tensor{1, {2, 3}}", message: "tensor: data[2] is a list where a number was expected (mixed nesting)"),
