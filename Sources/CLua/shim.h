@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <time.h>
 
 // MARK: - Macros as functions
 
@@ -279,17 +281,117 @@ static inline int tl_popenlibs(lua_State *L) {
     return tl_pcall(L, 0, 0);
 }
 
-// MARK: - Interrupts (Ctrl-C)
+// MARK: - Stopping Lua code: one hook per state
 
-static inline void tl_stop_hook(lua_State *L, lua_Debug *ar) {
+// One hook serves every reason Lua code must stop: Ctrl-C (or another thread's request), a
+// trial's deadline (`trial_timeout`) and, later, the sandbox's CPU limit. Nothing is installed
+// while code runs normally (any Lua hook sends every instruction through the VM's slow path:
+// twice the time of a tight loop); when a reason arises, the signal handler or the host's
+// watchdog installs it as a count hook of 1, so the next instruction raises. Its state lives in a
+// userdata anchored in the registry (freed by lua_close, never while code runs), reached through
+// the main thread's extra space, which coroutines copy.
+
+enum { TL_STOP_NONE = 0, TL_STOP_INTERRUPT = 1, TL_STOP_TIMEOUT = 2 };
+
+typedef struct tl_watch {
+    _Atomic int reason;
+    _Atomic long long deadline_ns;  // CLOCK_MONOTONIC; 0 = no deadline
+} tl_watch;
+
+static inline long long tl_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline tl_watch *tl_watch_of(lua_State *L) { return *(tl_watch **)lua_getextraspace(L); }
+
+static inline void tl_watch_hook(lua_State *L, lua_Debug *ar);
+
+static inline void tl_watch_stop_next(lua_State *L) {
+    lua_sethook(L, tl_watch_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+/// The hook a state needs once a reason has been handled: none, unless its deadline has passed.
+static inline void tl_watch_rearm(lua_State *L, tl_watch *w) {
+    long long deadline = w ? atomic_load(&w->deadline_ns) : 0;
+    if (deadline > 0 && tl_monotonic_ns() >= deadline) {
+        int none = TL_STOP_NONE;
+        atomic_compare_exchange_strong(&w->reason, &none, TL_STOP_TIMEOUT);
+        tl_watch_stop_next(L);
+    } else {
+        lua_sethook(L, NULL, 0, 0);
+    }
+}
+
+static inline void tl_watch_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
-    lua_sethook(L, NULL, 0, 0);
-    luaL_error(L, "interrupted!");
+    tl_watch *w = tl_watch_of(L);
+    int reason = w ? atomic_load(&w->reason) : TL_STOP_INTERRUPT;
+    if (reason == TL_STOP_NONE) {
+        tl_watch_rearm(L, w);
+        reason = atomic_load(&w->reason);
+        if (reason == TL_STOP_NONE) return;
+    }
+    if (reason == TL_STOP_INTERRUPT) {
+        // As the standalone lua: one "interrupted!"; the flag Swift loops poll stays raised.
+        if (w) atomic_store(&w->reason, TL_STOP_NONE);
+        tl_watch_rearm(L, w);
+        luaL_error(L, "interrupted!");
+    }
+    // Raised again at every instruction until the trial is disarmed: the code after a pcall that
+    // caught the error raises too, so a timed-out trial cannot keep running.
+    luaL_error(L, "trial timed out");
 }
-/// Safe to call from a signal handler: the next Lua instruction raises "interrupted!".
+
+/// Creates the state's watch (once, at state setup, from the main thread).
+static inline void tl_watch_install(lua_State *L) {
+    tl_watch *w = (tl_watch *)lua_newuserdatauv(L, sizeof(tl_watch), 0);
+    atomic_init(&w->reason, TL_STOP_NONE);
+    atomic_init(&w->deadline_ns, 0);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tunelua.watch");
+    *(tl_watch **)lua_getextraspace(L) = w;
+}
+
+/// Safe to call from a signal handler or another thread: the next Lua instruction raises
+/// "interrupted!".
 static inline void tl_interrupt(lua_State *L) {
-    lua_sethook(L, tl_stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    tl_watch *w = tl_watch_of(L);
+    if (w) atomic_store(&w->reason, TL_STOP_INTERRUPT);
+    tl_watch_stop_next(L);
 }
-static inline void tl_clear_interrupt(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
+/// Forgets a pending Ctrl-C (a deadline stays armed).
+static inline void tl_clear_interrupt(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    if (w && atomic_load(&w->reason) == TL_STOP_INTERRUPT) atomic_store(&w->reason, TL_STOP_NONE);
+    tl_watch_rearm(L, w);
+}
+/// Arms a deadline `seconds` from now; the host's watchdog calls `tl_watch_expire` then.
+static inline void tl_watch_arm(lua_State *L, double seconds) {
+    tl_watch *w = tl_watch_of(L);
+    if (w) atomic_store(&w->deadline_ns, tl_monotonic_ns() + (long long)(seconds * 1e9));
+}
+/// From the watchdog thread, at the deadline: Lua code still running raises "trial timed out".
+static inline void tl_watch_expire(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    if (!w || atomic_load(&w->deadline_ns) == 0) return;
+    int none = TL_STOP_NONE;
+    atomic_compare_exchange_strong(&w->reason, &none, TL_STOP_TIMEOUT);
+    tl_watch_stop_next(L);
+}
+/// Removes the deadline and a timeout it caused, so the state runs code again.
+static inline void tl_watch_disarm(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    if (!w) return;
+    atomic_store(&w->deadline_ns, 0);
+    int timeout = TL_STOP_TIMEOUT;
+    atomic_compare_exchange_strong(&w->reason, &timeout, TL_STOP_NONE);
+    if (atomic_load(&w->reason) == TL_STOP_NONE) lua_sethook(L, NULL, 0, 0);
+}
+/// TL_STOP_TIMEOUT once the armed deadline has stopped Lua code.
+static inline int tl_watch_reason(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    return w ? atomic_load(&w->reason) : TL_STOP_NONE;
+}
 
 #endif

@@ -16,6 +16,8 @@ enum ErrorsBinding {
           errors[kind] = cls
         end
         define("FailedTrialError", Object)
+        -- Optuna's `raise TrialPruned()`: the trial ends PRUNED (LUA_API.md §8).
+        define("TrialPruned", Object)
         define("FatalError", Object)
         -- Keras Tuner 1.4: `class FatalValueError(FatalError, ValueError)` and so on; here they
         -- extend FatalError, so `kt.errors.FatalError:is_instance(e)` holds for each.

@@ -24,9 +24,10 @@ final class LuaTrialRunner: TrialRunner {
         overridden = try state.overridden(instance, base: base, Self.hooks)
     }
 
-    func proposing<T>(_ body: () throws -> T) throws -> T {
-        guard let instance = oracleInstance,
-              let oracle = OracleBinding.oracle(in: .table(instance), state: state) as? LuaOracle else { return try body() }
+    /// Attaches this state's instance of a Lua oracle class to the search's oracle while it
+    /// proposes, so `populate_space` runs in the state (and on the thread) that asks.
+    func proposing<T>(with oracle: Oracle, _ body: () throws -> T) throws -> T {
+        guard let instance = oracleInstance, let oracle = oracle as? LuaOracle else { return try body() }
         let previous = oracle.instance
         oracle.instance = instance
         defer { oracle.instance = previous }
@@ -36,6 +37,21 @@ final class LuaTrialRunner: TrialRunner {
     func runTrial(_ trial: Trial, tuner: Tuner) throws -> TrialResult {
         let results = try translate { try state.invoke(instance, "run_trial", [.object(trial, TrialBinding.trialClass)] + arguments) }
         return TrialResultReader.read(results.first ?? .nil, state: state)
+    }
+
+    /// `trial_timeout`: the state's count hook stops Lua code, and training stops between batches.
+    func running<T>(timeout: Double?, _ body: () throws -> T) throws -> T {
+        guard let timeout else { return try body() }
+        let interrupt = state.interrupt
+        interrupt.arm(timeout: timeout)
+        defer { interrupt.disarm() }
+        do {
+            return try body()
+        } catch {
+            // A timeout that surfaced as another error (training's cancellation, a wrapped error).
+            if !interrupt.isRequested, let seconds = interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
+            throw error
+        }
     }
 
     func onSearchBegin(tuner: Tuner) throws { try hook("on_search_begin", []) }
@@ -77,7 +93,11 @@ final class LuaTrialRunner: TrialRunner {
             return try body()
         } catch let error as LuaError {
             if state.interrupt.isRequested { throw SearchInterrupted() }
+            // Before any more Lua runs: the timeout's hook would stop that too.
+            if let seconds = state.interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
             switch ErrorsBinding.kind(of: error, state: state) {
+            case "TrialPruned":
+                throw TrialPruned(ErrorsBinding.message(of: error, state: state))
             case "FailedTrialError":
                 throw FailedTrialError(ErrorsBinding.message(of: error, state: state), traceback: error.traceback)
             case let kind? where ErrorsBinding.isFatal(kind: kind):

@@ -65,11 +65,14 @@ final class TensorBox {
     /// `t op number` and `number op t`.
     static func arithmetic(_ call: LuaCall, _ symbol: String, _ right: (Tensor, Float) -> Tensor,
                            _ left: (Float, Tensor) -> Tensor) throws -> Int32 {
+        let state = call.state
         if let t = call.object(at: 1, as: TensorBox.self), let n = call.value(at: 2).doubleValue {
-            return call.results(.object(TensorBox(right(t.tensor, Float(n))), luaClass))
+            let result = state.sharedTensor(derivedFrom: t.tensor, "x\(symbol)\(n)") { right(t.tensor, Float(n)) }
+            return call.results(.object(TensorBox(result), luaClass))
         }
         if let n = call.value(at: 1).doubleValue, let t = call.object(at: 2, as: TensorBox.self) {
-            return call.results(.object(TensorBox(left(Float(n), t.tensor)), luaClass))
+            let result = state.sharedTensor(derivedFrom: t.tensor, "\(n)\(symbol)x") { left(Float(n), t.tensor) }
+            return call.results(.object(TensorBox(result), luaClass))
         }
         throw LuaCallError("tensor \(symbol): only a tensor and a number can be combined (got \(call.typeName(at: 1)) and \(call.typeName(at: 2)))")
     }

@@ -83,6 +83,8 @@ enum TunerBinding {
         .init("project_name", .string), .init("logger", .any), .init("tuner_id", .string), .init("overwrite", .boolean),
         .init("executions_per_trial", .integer), .init("storage", .string), .init("verbose", .any),
         .init("workers", .any), .init("deterministic", .boolean),
+        .init("pruner", .any), .init("max_time", .number), .init("trial_timeout", .number),
+        .init("stop_after_no_improvement", .integer),
     ]
 
     static func install(into module: LuaTable, state: LuaState) throws {
@@ -104,6 +106,7 @@ enum TunerBinding {
             tunerClass.initializer { call in try initialize(call, factory: factory, base: base, hyperModel: hyperModel) }
             module[factory.tunerName] = .table(tunerClass.table)
         }
+        PrunerBinding.install(into: module, state: state)
         let oracles = state.newTable()
         _ = try OracleBinding.install(into: oracles, state: state)
         module["oracles"] = .table(oracles)
@@ -133,8 +136,9 @@ enum TunerBinding {
             // A worker state's other tuners: the main state ran (or runs) their searches.
             if call.handle(at: 1, as: DormantTuner.self) != nil { return 0 }
             let h = try handle(call)
-            let arguments = call.values(from: 2)
+            var arguments = call.values(from: 2)
             let verbose = arguments.last?.tableValue?["verbose"].integerValue.map(Int.init)
+            let maxTime = try searchMaxTime(&arguments, state: call.state)
             // Again if the constructor's build failed (it may need what the script set up after it).
             if h.tuner.oracle.hyperparameters.space.isEmpty && !h.hypermodel.isNil {
                 h.tuner.populateInitialSpace(h.adapter(call.state))
@@ -144,12 +148,15 @@ enum TunerBinding {
             if let joins = h.joins {
                 // A worker takes trials until the search is over; then its script ends here.
                 try? joins.session.work(runner, worker: joins.name)
+                joins.finished = true
+                // Code after search() is the main state's: stop it even if a pcall catches this.
+                call.state.interrupt.request()
                 throw LuaError(message: WorkerContext.finishedMessage)
             }
             let interrupt = call.state.interrupt
             h.tuner.interruptRequested = { interrupt.isRequested }
             do {
-                try search(h, runner: runner, verbose: verbose, state: call.state)
+                try search(h, runner: runner, verbose: verbose, maxTime: maxTime, state: call.state)
             } catch is FatalError {
                 if let original = runner.lastFatal { throw original }
                 throw LuaCallError("search stopped by a FatalError")
@@ -324,6 +331,15 @@ enum TunerBinding {
                                  class: TunerHandle.luaClass, on: instance)
             return 0
         }
+        // Before the project opens: a stored search restores the pruner's state into it.
+        if !args["pruner"].isNil {
+            guard let pruner = PrunerBinding.pruner(in: args["pruner"], state: call.state) else {
+                throw args.error("pruner", "must be a pruner such as kt.pruners.MedianPruner{…} (got \(call.state.typeName(of: args["pruner"])))")
+            }
+            oracle.pruner = pruner
+        }
+        let budget = try SearchBudget(maxTime: args.double("max_time"), trialTimeout: args.double("trial_timeout"),
+                                      stopAfterNoImprovement: args.integer("stop_after_no_improvement"))
         let projects = call.state.perState("tunelua.projects") { OpenProjects() }
         // An earlier tuner of this script holds the project: it hands it over.
         projects.holder(of: path)?.close(because: "its project was reopened by a newer tuner")
@@ -334,6 +350,7 @@ enum TunerBinding {
         engineTuner.modelTuning = try ModelTuning(executionsPerTrial: args.integer("executions_per_trial", default: 1),
                                                   maxModelSize: args.integer("max_model_size"),
                                                   overridesCompile: !compile.isEmpty)
+        engineTuner.budget = budget
         let handle = TunerHandle(tuner: engineTuner, projectPath: path, hypermodel: hypermodel, compile: compile, oracleValue: oracleValue,
                                  workers: workers, deterministic: deterministic)
         projects.opened(path, by: handle)
@@ -349,15 +366,15 @@ enum TunerBinding {
 
     /// The main state's search: alone, or with `workers - 1` more states that run the script up
     /// to this tuner's `search()` and take trials there (LUA_API.md §7).
-    static func search(_ h: TunerHandle, runner: LuaTrialRunner, verbose: Int?, state: LuaState) throws {
+    static func search(_ h: TunerHandle, runner: LuaTrialRunner, verbose: Int?, maxTime: Double?, state: LuaState) throws {
         guard h.workers > 1, let host = state.scriptHost, host.canLaunch else {
             if h.workers > 1 {
                 Console.writeError("warning: workers = \(h.workers) needs a script file (tunelua --workers \(h.workers) search.lua); this search runs one worker\n")
             }
-            try h.tuner.search(runner, verbose: verbose)
+            try h.tuner.search(runner, verbose: verbose, maxTime: maxTime)
             return
         }
-        let session = h.tuner.beginSearch(workers: h.workers, deterministic: h.deterministic, verbose: verbose)
+        let session = h.tuner.beginSearch(workers: h.workers, deterministic: h.deterministic, verbose: verbose, maxTime: maxTime)
         let pool = WorkerPool(session: session, host: host, projectPath: h.projectPath)
         let interrupt = state.interrupt
         session.stopWorkers = {
@@ -383,6 +400,19 @@ enum TunerBinding {
             throw failure.portable
         }
         try runner.onSearchEnd(tuner: h.tuner)
+    }
+
+    /// `search{…, max_time = s}`: the tuner's own keyword, taken out of the table that goes on to
+    /// `run_trial` and `fit` (LUA_API.md §8).
+    static func searchMaxTime(_ arguments: inout [LuaValue], state: LuaState) throws -> Double? {
+        guard let options = arguments.last?.tableValue, !options.hasMetatable, !options["max_time"].isNil else { return nil }
+        guard let seconds = options["max_time"].doubleValue, seconds > 0 else {
+            throw LuaCallError("search: argument 'max_time' must be a positive number of seconds (got \(options["max_time"].description))")
+        }
+        let rest = state.newTable()
+        for (key, value) in options.pairs where key.stringValue != "max_time" { rest.set(key, value) }
+        arguments[arguments.count - 1] = .table(rest)
+        return seconds
     }
 
     /// A warning on standard error at the user's line, as Python's `warnings.warn` prints one.

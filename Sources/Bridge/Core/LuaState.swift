@@ -64,6 +64,8 @@ public final class LuaState {
             fputs("tunelua: unprotected Lua error (a bug in tunelua): \(message)\n", tl_stderr())
             abort()
         }
+        // Before any coroutine exists: they copy the main thread's pointer to it.
+        tl_watch_install(L)
         guard tl_popenlibs(L) == LUA_OK else {
             let error = takeError(L, status: LUA_ERRRUN)
             close()

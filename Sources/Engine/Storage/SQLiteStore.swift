@@ -13,8 +13,9 @@ import Darwin
 /// `flock` on `tunelua.lock` beside the database (released by the kernel when a process dies, so
 /// a `kill -9` never leaves a stale lock).
 public final class SQLiteStore: ProjectStore {
-    /// Format of the schema below; a newer file is refused rather than misread.
-    public static let formatVersion: Int32 = 1
+    /// Format of the schema below; a newer file is refused rather than misread, an older one
+    /// migrated (see `migrations`).
+    public static let formatVersion: Int32 = 2
     /// `PRAGMA application_id`: marks the file as a tunelua project ("TLUA").
     public static let applicationId: Int32 = 0x544C_5541
     public static let databaseName = "tunelua.db"
@@ -248,6 +249,7 @@ public final class SQLiteStore: ProjectStore {
                         trial_id TEXT NOT NULL, step INTEGER NOT NULL, data BLOB NOT NULL, saved REAL NOT NULL,
                         PRIMARY KEY (trial_id, step));
                     """)
+                for v in 1..<SQLiteStore.formatVersion { try exec(SQLiteStore.migrations[v]!) }
                 try exec("PRAGMA user_version=\(SQLiteStore.formatVersion)")
             }
         } else if version > SQLiteStore.formatVersion {
@@ -259,13 +261,23 @@ public final class SQLiteStore: ProjectStore {
     }
 
     /// Brings an older project's schema to `formatVersion`, in one transaction (LUA_API §6).
-    /// Each format adds one step here; version 1 is the first, so there is none yet.
     private func migrate(from version: Int32) throws {
         try transaction {
-            // for step in version..<SQLiteStore.formatVersion { switch step { case 1: … } }
+            for v in version..<SQLiteStore.formatVersion { try exec(SQLiteStore.migrations[v]!) }
             try exec("PRAGMA user_version=\(SQLiteStore.formatVersion)")
         }
     }
+
+    /// Schema changes by the format they upgrade from (a new project applies them all after the
+    /// format-1 tables; an older project gets the missing ones in one transaction when it opens).
+    static let migrations: [Int32: String] = [
+        // 1 → 2: intermediate values (trial:report, Keras epochs), one per metric and step.
+        1: """
+            CREATE TABLE IF NOT EXISTS intermediate_values(
+                trial_id TEXT NOT NULL, name TEXT NOT NULL, step INTEGER NOT NULL, value REAL,
+                PRIMARY KEY (trial_id, name, step));
+            """,
+    ]
 
     // MARK: - Integrity
 
@@ -362,6 +374,15 @@ public final class SQLiteStore: ProjectStore {
             t.metrics.update(columnText(ms, 1) ?? "", value, step: Int(sqlite3_column_int64(ms, 2)),
                              direction: Objective.Direction(rawValue: columnText(ms, 4) ?? "min"))
         }
+        if try queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'intermediate_values'") > 0 {
+            let iv = try statement("SELECT trial_id, name, step, value FROM intermediate_values ORDER BY rowid")
+            defer { sqlite3_reset(iv) }
+            while try step(iv) {
+                guard let t = byId[columnText(iv, 0) ?? ""] else { continue }
+                let value = sqlite3_column_type(iv, 3) == SQLITE_NULL ? Double.nan : sqlite3_column_double(iv, 3)
+                t.intermediateValues.record([(columnText(iv, 1) ?? "", value)], step: Int(sqlite3_column_int64(iv, 2)), objective: objective)
+            }
+        }
         let project = StoredProject(oracleKind: kind, objective: objective,
                              oracleState: try JSON.parse(stateText, source: "'\(databasePath)', the oracle state"),
                              trials: trials, endOrder: ended.sorted { $0.0 < $1.0 }.map(\.1))
@@ -408,6 +429,9 @@ public final class SQLiteStore: ProjectStore {
                 let del = try statement("DELETE FROM metrics WHERE trial_id = ?")
                 bind(del, 1, trial.trialId)
                 try run(del)
+                let delIV = try statement("DELETE FROM intermediate_values WHERE trial_id = ?")
+                bind(delIV, 1, trial.trialId)
+                try run(delIV)
             }
         }
     }
@@ -415,6 +439,23 @@ public final class SQLiteStore: ProjectStore {
     public func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws {
         try transaction {
             try insertMetrics(trialId, metrics, step)
+            let hb = try statement("UPDATE trials SET heartbeat = ? WHERE trial_id = ?")
+            sqlite3_bind_double(hb, 1, Self.now())
+            bind(hb, 2, trialId)
+            try run(hb)
+        }
+    }
+
+    public func intermediateReported(trialId: String, step: Int, values: [(String, Double)]) throws {
+        try transaction {
+            let st = try statement("INSERT OR IGNORE INTO intermediate_values(trial_id, name, step, value) VALUES (?, ?, ?, ?)")
+            for (name, value) in values {
+                bind(st, 1, trialId)
+                bind(st, 2, name)
+                sqlite3_bind_int64(st, 3, Int64(step))
+                if value.isNaN { sqlite3_bind_null(st, 4) } else { sqlite3_bind_double(st, 4, value) }
+                try run(st)
+            }
             let hb = try statement("UPDATE trials SET heartbeat = ? WHERE trial_id = ?")
             sqlite3_bind_double(hb, 1, Self.now())
             bind(hb, 2, trialId)

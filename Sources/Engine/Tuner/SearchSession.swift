@@ -10,7 +10,7 @@ import Foundation
 /// only when nothing is running and nothing is left. The first error that must stop the search
 /// (a `FatalError`, the consecutive-failure limit, Ctrl-C, storage) stops every worker: the
 /// others are asked to stop through `stopWorkers`, and their running trials run again on resume.
-public final class SearchSession {
+public final class SearchSession: @unchecked Sendable {
     public let tuner: Tuner
     public let workers: Int
     /// With `deterministic`, trials are proposed in batches of `workers`, each batch after the
@@ -26,11 +26,15 @@ public final class SearchSession {
     private var stopError: Error?
     private var finished = false
     private var reasonShown = false
+    /// This run's limits; `max_time` counts from `startedAt` (a resumed search starts anew).
+    let budget: SearchBudget
+    let startedAt = Display.monotonic()
 
-    init(tuner: Tuner, workers: Int, deterministic: Bool) {
+    init(tuner: Tuner, workers: Int, deterministic: Bool, budget: SearchBudget = .none) {
         self.tuner = tuner
         self.workers = max(1, workers)
         self.deterministic = deterministic
+        self.budget = budget
     }
 
     /// Whether the search stopped because of an error (set once; the first wins).
@@ -82,14 +86,21 @@ public final class SearchSession {
                 condition.wait()
                 continue
             }
+            if let reason = budget.reasonToStop(oracle: tuner.oracle, startedAt: startedAt, now: Display.monotonic()) {
+                if !reasonShown { reasonShown = true; tuner.display.line(reason) }
+                finished = true
+                condition.broadcast()
+                return nil
+            }
             let oracle = tuner.oracle
             let isRetry = !oracle.retryQueue.isEmpty
-            let trial = try oracle.locked { try runner.proposing { try oracle.createTrial() } }
+            let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
             switch trial.status {
             case .running:
                 running += 1
                 batchIssued += 1
                 trial.worker = worker
+                trial.tuner = tuner
                 try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : oracle.stateText())
                 tuner.display.trialBegan(trial, oracle: oracle, worker: workers > 1 ? worker : nil)
                 return trial
@@ -123,26 +134,34 @@ public final class SearchSession {
         try runner.onTrialBegin(trial, tuner: tuner)
         var reported: [(name: String, value: Double, direction: Objective.Direction)] = []
         var step = 0
+        // Set on the trial under the lock: other workers' proposals read every trial's status.
+        var ending: (status: TrialStatus, message: String?) = (.completed, nil)
         do {
-            let result = try runner.runTrial(trial, tuner: tuner)
+            let result = try runner.running(timeout: budget.trialTimeout) { try runner.runTrial(trial, tuner: tuner) }
             if tuner.interruptRequested() || error != nil { throw SearchInterrupted() }
+            // A pruned run's result is ignored (a bare `return` included): its values are the reports.
+            if trial.pruneRequested { throw TrialPruned() }
             let converted = try result.metricsAndStep(objective: oracle.objective)
             step = converted.step
             try oracle.locked { _ = try oracle.updateTrial(trial.trialId, metrics: converted.metrics, step: step) }
             reported = converted.metrics.map { ($0.0, $0.1, trial.metrics.histories[$0.0]?.direction ?? .min) }
-            trial.status = .completed
         } catch let error as EngineError where error.kind == .invalidResult {
             // A programming error: retrying cannot help. Like Keras Tuner's FatalTypeError it
-            // stops the search; the trial stays queued for when the script is fixed.
+            // stops the search; the trial stays queued for when the script is fixed. The search
+            // stops first, so that no other worker takes the queued trial meanwhile.
+            stop(with: error)
             requeue(trial)
             throw error
         } catch let error as FatalError {
+            stop(with: error)
             requeue(trial)
             throw error
+        } catch is TrialPruned {
+            ending = (.pruned, nil)
+        } catch let error as TrialTimedOut {
+            ending = (.failed, error.description)
         } catch let error as FailedTrialError {
-            trial.status = .failed
-            trial.message = Tuner.describe(error)
-            condition.withLock { tuner.reportFailure(trial) }
+            ending = (.failed, Tuner.describe(error))
         } catch {
             if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || tuner.interruptRequested()
                 || self.error != nil {
@@ -153,13 +172,16 @@ public final class SearchSession {
                 }
                 throw EngineError(.interrupted, "search: interrupted during trial \(trial.trialId); it will run again when the search resumes")
             }
-            trial.status = .invalid
-            trial.message = Tuner.describe(error)
-            condition.withLock { tuner.reportFailure(trial) }
+            ending = (.invalid, Tuner.describe(error))
         }
 
         let outcome = try condition.withLock { () throws -> Oracle.EndOutcome in
-            let outcome = try oracle.locked { try oracle.endTrial(trial) }
+            let outcome = try oracle.locked { () throws -> Oracle.EndOutcome in
+                trial.status = ending.status
+                if let message = ending.message { trial.message = message }
+                return try oracle.endTrial(trial)
+            }
+            if ending.message != nil { tuner.reportFailure(trial) }
             try tuner.store.trialEnded(trial, metrics: reported, step: step,
                                        endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
                                        oracleState: oracle.stateText())
