@@ -50,6 +50,9 @@ struct HardeningTests {
               code: "local s = string.rep('x', 400 << 20); keras.utils.to_categorical(data.tensor{0}, 175 * 2^20)",
               message: "to_categorical: cannot allocate 734003200 bytes for to_categorical's 1 × 183500800 result: the process holds"),
         .init(name: "csv of /dev/zero", code: "data.csv('/dev/zero')", message: "/dev/zero: byte"),
+        .init(name: "save_weights over a pipe",
+              code: "local p = os.tmpname(); os.remove(p); os.execute('mkfifo ' .. p); local m = keras.Sequential{ keras.Input{ shape = {2} }, keras.layers.Dense{ units = 1 } }; local ok, e = pcall(m.save_weights, m, p); assert(not ok and e:find('a pipe, not a regular file'), e); m:load_weights(p)",
+              message: "it is a pipe, not a regular file"),
         // 4. mixed nesting
         .init(name: "mixed nesting", code: "data.tensor{1, {2, 3}}", message: "tensor: data[2] is a list where a number was expected (mixed nesting)"),
         .init(name: "mixed nesting, list first", code: "data.tensor{{2, 3}, 1}", message: "tensor: data[2] is a number where a list was expected"),

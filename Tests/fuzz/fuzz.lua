@@ -1,13 +1,14 @@
 -- A fuzzer for tunelua's Lua API (issue 17): walks every function and method reachable from
 -- `tunelua`, `tunelua.keras` and `tunelua.data` (creating objects to reach methods) and calls each
 -- with hostile arguments under pcall. Whatever a call does, the process must end by exiting:
--- a signal (segfault, trap, abort) is a bug in tunelua. Usage:
---   tunelua Tests/fuzz/fuzz.lua SEED CALLS WORKDIR
+-- a signal (segfault, trap, abort) is a bug in tunelua. Run it with a scratch directory as the
+-- working directory (it writes files named by its hostile strings there) and as WORKDIR:
+--   cd SCRATCH && tunelua .../Tests/fuzz/fuzz.lua SEED CALLS SCRATCH
 -- It prints `fuzz seed=S calls=N errors=E` at the end; the driver (Tests/CLITests/FuzzTests.swift,
 -- tools/fuzz) runs several seeds in several processes.
 local seed, calls, workdir = tonumber(arg[1]) or 1, tonumber(arg[2]) or 2000, arg[3] or (os.tmpname() .. ".d")
 math.randomseed(seed)
-os.execute("mkdir -p '" .. workdir .. "'")
+os.execute("mkdir -p '" .. workdir .. "' && mkfifo '" .. workdir .. "/fifo' 2>/dev/null")
 
 local kt = require "tunelua"
 local keras = require "tunelua.keras"
@@ -37,7 +38,11 @@ local hostile = {
   function() return "" end, function() return "x" end, function() return "relu" end, function() return "adam" end,
   function() return "mse" end, function() return "val_loss" end, function() return "max" end,
   function() return string.rep("\0", 17) end, function() return "a\0b" end, function() return string.rep("a", 1 << 20) end,
-  function() return "/dev/zero" end, function() return workdir end, function() return "../../etc" end,
+  -- Paths stay inside the scratch directory the driver runs this in (its working directory):
+  -- a hostile save to a system path, run as root, would damage the machine (an atomic write
+  -- once renamed a file over /dev/zero).
+  function() return workdir .. "/zero" end, function() return workdir end, function() return "../escape" end,
+  function() return workdir .. "/fifo" end,
   function() return {} end, function() return { 1, 2, 3 } end, function() return { { 1, 2 }, { 3, 4 } } end,
   function() return { 1, { 2, 3 } } end, function() return { 0 / 0, math.huge } end,
   function() return cyclic() end, function() return deep(100000, 1) end, function() return deep(100000, "a") end,
