@@ -8,7 +8,7 @@
 -- tools/fuzz) runs several seeds in several processes.
 local seed, calls, workdir = tonumber(arg[1]) or 1, tonumber(arg[2]) or 2000, arg[3] or (os.tmpname() .. ".d")
 math.randomseed(seed)
-os.execute("mkdir -p '" .. workdir .. "' && mkfifo '" .. workdir .. "/fifo' 2>/dev/null")
+os.execute("mkdir -p '" .. workdir .. "'")
 
 local kt = require "tunelua"
 local keras = require "tunelua.keras"
@@ -41,8 +41,8 @@ local hostile = {
   -- Paths stay inside the scratch directory the driver runs this in (its working directory):
   -- a hostile save to a system path, run as root, would damage the machine (an atomic write
   -- once renamed a file over /dev/zero).
+  -- (No named pipe: opening one without a writer blocks, as `cat` does; that is POSIX, not a bug.)
   function() return workdir .. "/zero" end, function() return workdir end, function() return "../escape" end,
-  function() return workdir .. "/fifo" end,
   function() return {} end, function() return { 1, 2, 3 } end, function() return { { 1, 2 }, { 3, 4 } } end,
   function() return { 1, { 2, 3 } } end, function() return { 0 / 0, math.huge } end,
   function() return cyclic() end, function() return deep(100000, 1) end, function() return deep(100000, "a") end,
