@@ -61,7 +61,28 @@ typedef struct tl_alloc_state {
     int inSwift;
     int refused;        // count of refusals, for tests and messages
     tl_heap_budget *shared;
+    long pending;       // this state's change not yet added to `shared` (batched: one atomic
+                        // operation per TL_HEAP_BATCH bytes, not per allocation)
 } tl_alloc_state;
+
+#define TL_HEAP_BATCH (256 * 1024)
+
+static inline void tl_heap_account(tl_alloc_state *st, long delta) {
+    st->pending += delta;
+    if (st->pending > TL_HEAP_BATCH || st->pending < -TL_HEAP_BATCH) {
+        if (st->pending > 0) __atomic_add_fetch(&st->shared->used, (size_t)st->pending, __ATOMIC_RELAXED);
+        else __atomic_sub_fetch(&st->shared->used, (size_t)(-st->pending), __ATOMIC_RELAXED);
+        st->pending = 0;
+    }
+}
+
+/// Adds what is still pending to the process's count (when a state closes).
+static inline void tl_heap_settle(tl_alloc_state *st) {
+    if (st->shared == NULL || st->pending == 0) return;
+    if (st->pending > 0) __atomic_add_fetch(&st->shared->used, (size_t)st->pending, __ATOMIC_RELAXED);
+    else __atomic_sub_fetch(&st->shared->used, (size_t)(-st->pending), __ATOMIC_RELAXED);
+    st->pending = 0;
+}
 
 static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     tl_alloc_state *st = (tl_alloc_state *)ud;
@@ -70,13 +91,14 @@ static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     if (nsize == 0) {
         free(ptr);
         st->used -= old;
-        if (shared) __atomic_sub_fetch(&shared->used, old, __ATOMIC_RELAXED);
+        if (shared) tl_heap_account(st, -(long)old);
         return NULL;
     }
     if (!st->inSwift && nsize > old) {
         int over = st->used - old + nsize > st->limit;
         if (!over && shared && shared->limit > 0) {
-            over = __atomic_load_n(&shared->used, __ATOMIC_RELAXED) + (nsize - old) > shared->limit;
+            long mine = st->pending > 0 ? st->pending : 0;
+            over = __atomic_load_n(&shared->used, __ATOMIC_RELAXED) + (size_t)mine + (nsize - old) > shared->limit;
         }
         if (over) {
             st->refused++;
@@ -93,10 +115,7 @@ static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     st->used = st->used - old + nsize;
-    if (shared) {
-        if (nsize > old) __atomic_add_fetch(&shared->used, nsize - old, __ATOMIC_RELAXED);
-        else __atomic_sub_fetch(&shared->used, old - nsize, __ATOMIC_RELAXED);
-    }
+    if (shared) tl_heap_account(st, (long)nsize - (long)old);
     return p;
 }
 

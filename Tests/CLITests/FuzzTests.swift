@@ -15,7 +15,8 @@ struct FuzzTests {
     func fuzzedProcessEndsByExiting(_ seed: Int) throws {
         let directory = URL(fileURLWithPath: try Tunelua.script("", name: "x")).deletingLastPathComponent().path
         // `timeout` reports a child killed by a signal as 128 + the signal, and a hang as 124.
-        let result = try Tunelua.shell("ulimit -v 6291456; exec timeout -s KILL 300 \"$TUNELUA\" --memory-limit 1G '\(Self.fuzzer)' \(seed) \(Self.calls) '\(directory)/work' </dev/null")
+        // In a scratch directory: what the fuzzer writes (weights, projects named by its strings) stays there.
+        let result = try Tunelua.shell("mkdir -p '\(directory)/work' && cd '\(directory)/work' && ulimit -v 6291456 && exec timeout -s KILL 300 \"$TUNELUA\" --memory-limit 1G '\(Self.fuzzer)' \(seed) \(Self.calls) '\(directory)/work' </dev/null")
         #expect(result.status != 124 && result.status != 137, "seed \(seed) hung (killed after 300 s)")
         #expect(result.status < 128, "seed \(seed) ended by signal \(result.status - 128):\n\(result.stderr.suffix(3000))")
         #expect(result.status == 0, "seed \(seed): exit \(result.status)\n\(result.stderr.suffix(3000))")

@@ -46,13 +46,21 @@ struct HardeningTests {
         .init(name: "unallocatable weights", code: "keras.Sequential{ keras.Input{ shape = {1000000} }, keras.layers.Dense{ units = 10000 } }",
               message: "cannot allocate 40000000000 bytes for the kernel of Dense"),
         .init(name: "a megabyte keyword", code: "keras.layers.Dense{ units = 2, [string.rep('u', 1 << 20)] = 1 }", message: "bytes cut"),
+        .init(name: "one limit for the Lua heap and engine buffers",
+              code: "local s = string.rep('x', 400 << 20); keras.utils.to_categorical(data.tensor{0}, 175 * 2^20)",
+              message: "to_categorical: cannot allocate 734003200 bytes for to_categorical's 1 × 183500800 result: the process holds"),
         .init(name: "csv of /dev/zero", code: "data.csv('/dev/zero')", message: "/dev/zero: byte"),
+        .init(name: "save_weights over a pipe",
+              code: "local p = os.tmpname(); os.remove(p); os.execute('mkfifo ' .. p); local m = keras.Sequential{ keras.Input{ shape = {2} }, keras.layers.Dense{ units = 1 } }; local ok, e = pcall(m.save_weights, m, p); assert(not ok and e:find('a pipe, not a regular file'), e); m:load_weights(p)",
+              message: "it is a pipe, not a regular file"),
         // 4. mixed nesting
         .init(name: "mixed nesting", code: "data.tensor{1, {2, 3}}", message: "tensor: data[2] is a list where a number was expected (mixed nesting)"),
         .init(name: "mixed nesting, list first", code: "data.tensor{{2, 3}, 1}", message: "tensor: data[2] is a number where a list was expected"),
         // 5. many values pushed
         .init(name: "rank-100 totable", code: "local s = {}; for i = 1, 100 do s[i] = 1 end; local t = data.tensor{7}:reshape(s):totable(); local d = 0; while type(t) == 'table' do t = t[1]; d = d + 1 end; error('depth ' .. d .. ' value ' .. t)",
               message: "depth 100 value 7.0"),
+        .init(name: "totable past the Lua heap cap", code: "keras.utils.to_categorical(data.tensor{0}, 2^26):totable()",
+              message: "totable: a tensor of 67108864 values would need about 1342177280 bytes of Lua memory"),
         // 6. foreign userdata and debug tricks
         .init(name: "__gc on a foreign userdata", code: "local t = data.tensor{1}; getmetatable(t).__gc(io.tmpfile()); error('still alive: ' .. t:mean())", message: "still alive: 1.0"),
         .init(name: "our metatable on an io file", code: "local f = io.tmpfile(); debug.setmetatable(f, getmetatable(data.tensor{1})); f:mean()",

@@ -1,8 +1,9 @@
 -- A fuzzer for tunelua's Lua API (issue 17): walks every function and method reachable from
 -- `tunelua`, `tunelua.keras` and `tunelua.data` (creating objects to reach methods) and calls each
 -- with hostile arguments under pcall. Whatever a call does, the process must end by exiting:
--- a signal (segfault, trap, abort) is a bug in tunelua. Usage:
---   tunelua Tests/fuzz/fuzz.lua SEED CALLS WORKDIR
+-- a signal (segfault, trap, abort) is a bug in tunelua. Run it with a scratch directory as the
+-- working directory (it writes files named by its hostile strings there) and as WORKDIR:
+--   cd SCRATCH && tunelua .../Tests/fuzz/fuzz.lua SEED CALLS SCRATCH
 -- It prints `fuzz seed=S calls=N errors=E` at the end; the driver (Tests/CLITests/FuzzTests.swift,
 -- tools/fuzz) runs several seeds in several processes.
 local seed, calls, workdir = tonumber(arg[1]) or 1, tonumber(arg[2]) or 2000, arg[3] or (os.tmpname() .. ".d")
@@ -37,7 +38,11 @@ local hostile = {
   function() return "" end, function() return "x" end, function() return "relu" end, function() return "adam" end,
   function() return "mse" end, function() return "val_loss" end, function() return "max" end,
   function() return string.rep("\0", 17) end, function() return "a\0b" end, function() return string.rep("a", 1 << 20) end,
-  function() return "/dev/zero" end, function() return workdir end, function() return "../../etc" end,
+  -- Paths stay inside the scratch directory the driver runs this in (its working directory):
+  -- a hostile save to a system path, run as root, would damage the machine (an atomic write
+  -- once renamed a file over /dev/zero).
+  -- (No named pipe: opening one without a writer blocks, as `cat` does; that is POSIX, not a bug.)
+  function() return workdir .. "/zero" end, function() return workdir end, function() return "../escape" end,
   function() return {} end, function() return { 1, 2, 3 } end, function() return { { 1, 2 }, { 3, 4 } } end,
   function() return { 1, { 2, 3 } } end, function() return { 0 / 0, math.huge } end,
   function() return cyclic() end, function() return deep(100000, 1) end, function() return deep(100000, "a") end,
@@ -45,7 +50,8 @@ local hostile = {
   function() return { units = 2 ^ 40 } end, function() return { units = math.maxinteger, activation = "nope" } end,
   function() return { math.maxinteger, math.maxinteger } end, function() return { -1, 0 } end,
   function() return { name = "x", [1] = "y", [true] = 1 } end,
-  function() return function() error("raising function") end end, function() return function(...) return ... end end,
+  function() return function() error("raising function") end end, function() return function() coroutine.yield(1) end end,
+  function() return { run_trial = function() coroutine.yield() end, build = function() error({}) end } end, function() return function(...) return ... end end,
   function() return coroutine.create(function() end) end, function() return io.tmpfile() end, function() return io.stdout end,
   function() return true end, function() return false end,
 }
@@ -111,7 +117,7 @@ for _, o in ipairs(objects) do
       for i = 1, 8 do
         local name, up = debug.getupvalue(index, i)
         if name == nil then break end
-        if type(up) == "table" then collect(o.name .. ":", up, 4) end
+        if type(up) == "table" and name ~= "_ENV" then collect(o.name .. ":", up, 4) end
       end
     elseif type(index) == "table" then
       collect(o.name .. ":", index, 4)
@@ -126,6 +132,36 @@ local function value()
   return hostile[math.random(#hostile)]()
 end
 
+-- Tricks only the debug library can play: our metatables on foreign userdata, another class's
+-- metatable on our objects, a Swift function's upvalue swapped for another value.
+local function trick()
+  local r = math.random(4)
+  local o = objects[math.random(#objects)].value
+  local mt = getmetatable(o)
+  if r == 1 and type(mt) == "table" then
+    local f = io.tmpfile(); debug.setmetatable(f, mt); return f
+  elseif r == 2 and type(mt) == "table" and #objects > 1 then
+    local victim = objects[math.random(#objects)].value
+    if type(victim) == "userdata" then pcall(debug.setmetatable, victim, mt) end
+    return victim
+  elseif r == 3 then
+    local t = targets[math.random(#targets)]
+    pcall(debug.setupvalue, t.fn, 1, value())   -- that target stays broken: its calls must fail cleanly
+    return t.fn
+  else
+    return mt
+  end
+end
+
+local results = 0
+local function remember(v)
+  if (type(v) == "userdata" or type(v) == "table") and results < 48 then
+    results = results + 1
+    objects[#objects + 1] = { name = "result", value = v }
+  end
+end
+
+local trace = os.getenv("FUZZ_TRACE") ~= nil   -- names each call on stderr, to find a hang
 local errors, done = 0, 0
 local started = os.clock()
 for _ = 1, calls do
@@ -143,8 +179,21 @@ for _ = 1, calls do
     if target.name:find(":") and math.random() < 0.7 then args[1] = objects[math.random(#objects)].value; for i = 2, n do args[i] = value() end
     else for i = 1, n do args[i] = value() end end
   end
-  local ok = pcall(target.fn, table.unpack(args, 1, n))
-  if not ok then errors = errors + 1 end
+  if math.random() < 0.02 then args[math.random(math.max(n, 1))] = trick(); n = math.max(n, 1) end
+  if trace then
+    local shown = {}
+    for i = 1, n do local v = args[i]; shown[i] = type(v) == "string" and ("%q"):format(v:sub(1, 20)) or (type(v) == "table" or type(v) == "userdata") and type(v) or tostring(v) end
+    io.stderr:write(done + 1, " ", target.name, "(", table.concat(shown, ", "), ")\n"); io.stderr:flush()
+  end
+  local ok, first
+  if math.random() < 0.1 then
+    -- From a coroutine: Swift runs on another Lua thread's stack, and a yield must not cross it.
+    local co = coroutine.create(function(...) return target.fn(...) end)
+    ok, first = coroutine.resume(co, table.unpack(args, 1, n))
+  else
+    ok, first = pcall(target.fn, table.unpack(args, 1, n))
+  end
+  if ok then remember(first) else errors = errors + 1 end
   done = done + 1
   if done % 200 == 0 then collectgarbage() end
 end

@@ -1,3 +1,4 @@
+import CLua
 import NN
 
 /// A float32 tensor handed to Lua (`tunelua.data` and model inputs/outputs).
@@ -45,7 +46,12 @@ final class TensorBox {
         }
         c.method("mean") { call in call.results(.number(Double(try this(call).tensor.mean()))) }
         c.method("std") { call in call.results(.number(Double(try this(call).tensor.std()))) }
-        c.method("totable") { call in call.results(nested(try this(call).tensor)) }
+        c.method("totable") { call in
+            let t = try this(call).tensor
+            try call.state.checkLuaHeap(for: t.count, what: "totable: a tensor of \(t.count) values")
+            pushNested(t, on: call.L)
+            return 1
+        }
         return c
     }()
 
@@ -71,14 +77,33 @@ final class TensorBox {
         throw LuaCallError("tensor \(symbol): only a tensor and a number can be combined (got \(call.typeName(at: 1)) and \(call.typeName(at: 2)))")
     }
 
-    /// The tensor as nested Lua arrays (a flat array for rank 1).
-    static func nested(_ t: Tensor) -> LuaValue {
-        func build(_ offset: Int, _ dims: ArraySlice<Int>) -> LuaValue {
-            guard let first = dims.first else { return .number(Double(t.scalars[offset])) }
-            let stride = dims.dropFirst().reduce(1, *)
-            return .array((0..<first).map { build(offset + $0 * stride, dims.dropFirst()) })
+    /// Pushes the tensor as nested Lua arrays (a flat array for rank 1), straight onto the stack:
+    /// no Swift copy of every value on the way, and a stack check at each level (rank 100 needs
+    /// 100 slots).
+    static func pushNested(_ t: Tensor, on L: OpaquePointer) {
+        guard t.rank > 0 else { lua_pushnumber(L, Double(t.scalars.first ?? 0)); return }
+        let shape = t.shape
+        var strides = [Int](repeating: 1, count: shape.count)
+        for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * shape[d + 1] }
+        t.scalars.withUnsafeBufferPointer { scalars in
+            func build(_ offset: Int, _ dim: Int) {
+                _ = lua_checkstack(L, 4)
+                let n = shape[dim]
+                lua_createtable(L, Int32(clamping: n), 0)
+                if dim == shape.count - 1 {
+                    for i in 0..<n {
+                        lua_pushnumber(L, Double(scalars[offset + i]))
+                        lua_rawseti(L, -2, lua_Integer(i + 1))
+                    }
+                } else {
+                    for i in 0..<n {
+                        build(offset + i * strides[dim], dim + 1)
+                        lua_rawseti(L, -2, lua_Integer(i + 1))
+                    }
+                }
+            }
+            build(0, 0)
         }
-        return t.rank == 0 ? .number(Double(t.scalars.first ?? 0)) : build(0, t.shape[...])
     }
 }
 

@@ -51,7 +51,7 @@ public final class LuaState {
     public init(memoryLimit: Int = LuaState.defaultMemoryLimit) throws(LuaError) {
         allocator = .allocate(capacity: 1)
         allocator.initialize(to: tl_alloc_state(used: 0, limit: max(memoryLimit, 1 << 20), inSwift: 1, refused: 0,
-                                                shared: LuaState.processHeap))
+                                                shared: LuaState.processHeap, pending: 0))
         guard let L = tl_newstate(allocator) else {
             allocator.deallocate()
             throw LuaError(message: "cannot create a Lua state (out of memory)")
@@ -82,6 +82,8 @@ public final class LuaState {
         guard !isClosed else { return }
         lifetime.isClosed = true
         lua_close(mainThread)
+        // What lua_close freed may still be pending: settle it with the process's count.
+        tl_heap_settle(allocator)
         allocator.deallocate()
         currentThread.deallocate()
     }
@@ -111,6 +113,19 @@ public final class LuaState {
     public static func limitProcessMemory(_ bytes: Int) {
         processHeap.pointee.limit = bytes
         MemoryBudget.setLimit(bytes)
+    }
+
+    /// Throws unless about `values` numbers in tables fit the Lua heap's cap (this state's and the
+    /// process's). Swift builds such tables while the allocator never refuses (a refusal would
+    /// unwind Swift), so a large one must be refused here, before it is built.
+    func checkLuaHeap(for values: Int, what: String) throws {
+        let (bytes, overflow) = values.multipliedReportingOverflow(by: 20)   // a TValue, and the tables' share
+        let own = allocator.pointee.limit - min(allocator.pointee.limit, allocator.pointee.used)
+        let shared = LuaState.processHeap.pointee
+        let process = shared.limit == 0 ? Int.max : shared.limit - min(shared.limit, shared.used)
+        if overflow || bytes > min(own, process) {
+            throw LuaCallError("\(what) would need about \(overflow ? Int.max : bytes) bytes of Lua memory; \(min(own, process)) are left under the memory limit (see --memory-limit)")
+        }
     }
 
     /// Bytes the Lua heap uses now.

@@ -104,13 +104,36 @@ extension Array where Element == UInt8 {
 }
 
 func readFile(_ path: String) throws -> [UInt8] {
+    // A device or a pipe (`/dev/zero`) would be read forever: regular files only, within the budget.
+    if let kind = nonRegularKind(path) { throw NNError(.io, "cannot read '\(path)': it is \(kind), not a regular file") }
+    var st = stat()
+    if stat(path, &st) == 0, let refusal = MemoryBudget.refusal(bytes: Int(st.st_size), for: "reading '\(path)'") {
+        throw NNError(.io, refusal)
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw NNError(.io, "cannot read '\(path)' (missing or unreadable)")
     }
     return [UInt8](data)
 }
 
+/// An atomic write renames a new file over the target: over `/dev/null` (as root) that would
+/// replace the device node for the whole machine. Existing targets must be regular files.
 func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    if let kind = nonRegularKind(path) { throw NNError(.io, "cannot write '\(path)': it is \(kind), not a regular file") }
     do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) }
     catch { throw NNError(.io, "cannot write '\(path)': \(error.localizedDescription)") }
+}
+
+/// What `path` is when it exists and is not a regular file ("a directory", "a device", …).
+func nonRegularKind(_ path: String) -> String? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: return nil
+    case S_IFDIR: return "a directory"
+    case S_IFCHR, S_IFBLK: return "a device"
+    case S_IFIFO: return "a pipe"
+    case S_IFSOCK: return "a socket"
+    default: return "not a plain file"
+    }
 }
