@@ -83,6 +83,7 @@ enum TunerBinding {
         .init("project_name", .string), .init("logger", .any), .init("tuner_id", .string), .init("overwrite", .boolean),
         .init("executions_per_trial", .integer), .init("storage", .string), .init("verbose", .any),
         .init("workers", .any), .init("deterministic", .boolean),
+        .init("heartbeat_interval", .number), .init("grace_period", .number),
     ]
 
     static func install(into module: LuaTable, state: LuaState) throws {
@@ -295,11 +296,9 @@ enum TunerBinding {
         if hypermodel.isNil, try call.state.overridden(.table(instance), base: base.table, ["run_trial"]).isEmpty {
             throw LuaCallError("\(name): no hypermodel and no run_trial: pass a build function (the first argument or hypermodel=), or run_trial = function(self, trial, ...) … end, or subclass with :extend() and define run_trial")
         }
-        if args.has("storage") {
-            throw args.error("storage", "PostgreSQL storage is not available in this build yet; omit it to use the project's SQLite file")
-        }
-        if ProcessInfo.processInfo.environment["TUNELUA_STORAGE"] != nil {
-            throw LuaCallError("\(name): TUNELUA_STORAGE is set, but PostgreSQL storage is not available in this build yet; unset it to use the project's SQLite file")
+        let storage = args.string("storage") ?? ProcessInfo.processInfo.environment["TUNELUA_STORAGE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let storage, !PostgresURL.isPostgres(storage) {
+            throw LuaCallError("\(name): storage must be a postgresql://user:password@host:port/database URL (omit it to use the project's SQLite file), got '\(PostgresURL.scrub(storage))'")
         }
         var compile = CompileOverrides(optimizer: args["optimizer"], loss: args["loss"], metrics: args["metrics"])
         if !compile.metrics.isNil && compile.metrics.tableValue == nil { throw args.error("metrics", "must be a list of metric names") }
@@ -330,10 +329,21 @@ enum TunerBinding {
         let projects = call.state.perState("tunelua.projects") { OpenProjects() }
         // An earlier tuner of this script holds the project: it hands it over.
         projects.holder(of: path)?.close(because: "its project was reopened by a newer tuner")
-        let engineTuner = try Tuner(oracle: oracle, directory: directory, projectName: projectName,
+        let engineTuner: Tuner
+        if let storage {
+            // Every process with this storage and project_name is a peer in one search (LUA_API.md §7).
+            let store = try PostgresStore(url: storage, projectName: projectName, overwrite: args.bool("overwrite", default: false),
+                                          heartbeatInterval: args.double("heartbeat_interval", default: 10),
+                                          gracePeriod: args.double("grace_period"), workers: workers)
+            let tunerId = args.string("tuner_id").map { store.firstWorker == 0 ? $0 : "\($0)-\(store.firstWorker)" }
+                ?? "tuner\(store.firstWorker)"
+            engineTuner = try Tuner(oracle: oracle, store: store, tunerId: tunerId, verbose: args["verbose"].integerValue.map(Int.init) ?? 1)
+        } else {
+            engineTuner = try Tuner(oracle: oracle, directory: directory, projectName: projectName,
                                     overwrite: args.bool("overwrite", default: false),
                                     tunerId: args.string("tuner_id", default: "tuner0"),
                                     verbose: args["verbose"].integerValue.map(Int.init) ?? 1)
+        }
         engineTuner.modelTuning = try ModelTuning(executionsPerTrial: args.integer("executions_per_trial", default: 1),
                                                   maxModelSize: args.integer("max_model_size"),
                                                   overridesCompile: !compile.isEmpty)
@@ -368,8 +378,11 @@ enum TunerBinding {
             interrupt.request()
         }
         try runner.onSearchBegin(tuner: h.tuner)
-        let base = h.tuner.tunerId.hasSuffix("0") ? String(h.tuner.tunerId.dropLast()) : h.tuner.tunerId
-        pool.start(names: (1..<h.workers).map { "\(base)\($0)" })
+        // "tuner<k>" continues from its own number (a PostgreSQL peer's block starts past 0).
+        let digits = h.tuner.tunerId.reversed().prefix { $0.isNumber }.count
+        let first = h.tuner.tunerId.hasPrefix("tuner") && digits > 0 ? Int(h.tuner.tunerId.suffix(digits)) ?? 0 : 0
+        let base = h.tuner.tunerId.hasPrefix("tuner") && digits > 0 ? String(h.tuner.tunerId.dropLast(digits)) : h.tuner.tunerId
+        pool.start(names: (1..<h.workers).map { "\(base)\(first + $0)" })
         var mainError: Error?
         do {
             try session.work(runner, worker: h.tuner.tunerId)

@@ -442,8 +442,9 @@ open class Oracle {
     }
 
     /// Puts stored trials back (creation order). Trials that were RUNNING (the process died or was
-    /// interrupted) and INVALID ones with retries left are queued to run again with the same values.
-    public func restore(trials stored: [Trial], endOrder: [String]) {
+    /// interrupted) and INVALID ones with retries left are queued to run again with the same values;
+    /// `rerun`, when given, says which RUNNING ones (a shared store: not those whose process lives).
+    public func restore(trials stored: [Trial], endOrder: [String], rerun: ((Trial) -> Bool)? = nil) {
         orderedTrials = stored.sorted { $0.index < $1.index }
         trials = Dictionary(uniqueKeysWithValues: orderedTrials.map { ($0.trialId, $0) })
         triedSoFar = []
@@ -459,7 +460,8 @@ open class Oracle {
         consecutiveFailures = 0
         for id in self.endOrder { consecutiveFailures = trials[id]!.status == .failed ? consecutiveFailures + 1 : 0 }
         // popLast takes from the end: the lowest index reruns first.
-        retryQueue = orderedTrials.filter { $0.status == .running || $0.status == .invalid }.map(\.trialId).reversed()
+        retryQueue = orderedTrials.filter { $0.status == .invalid || ($0.status == .running && rerun?($0) ?? true) }
+            .map(\.trialId).reversed()
     }
 
     /// Marks a running trial to be run again later (Ctrl-C), without counting a run.

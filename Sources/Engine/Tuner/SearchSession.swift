@@ -83,17 +83,24 @@ public final class SearchSession: @unchecked Sendable {
                 continue
             }
             let oracle = tuner.oracle
-            let isRetry = !oracle.retryQueue.isEmpty
-            let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
+            // A shared store refreshes the oracle with other processes' changes under its lock first.
+            let trial = try tuner.store.decide(oracle) { () throws -> Trial in
+                let isRetry = !oracle.retryQueue.isEmpty
+                let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
+                if trial.status == .running {
+                    trial.worker = worker
+                    try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : oracle.stateText())
+                }
+                return trial
+            }
+            let peerWait = trial.status == .running ? nil : tuner.store.peerWait
             switch trial.status {
             case .running:
                 running += 1
                 batchIssued += 1
-                trial.worker = worker
-                try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : oracle.stateText())
                 tuner.display.trialBegan(trial, oracle: oracle, worker: workers > 1 ? worker : nil)
                 return trial
-            case .stopped where running == 0, .idle where running == 0:
+            case .stopped where running == 0 && peerWait == nil, .idle where running == 0 && peerWait == nil:
                 if trial.status == .stopped, let reason = oracle.stopReason, !reasonShown {
                     reasonShown = true
                     tuner.display.line(reason)
@@ -103,7 +110,8 @@ public final class SearchSession: @unchecked Sendable {
                 return nil
             default:
                 // Others' trials run: one of them ending may make a trial (or a retry) possible.
-                condition.wait()
+                // Other processes' trials end without a signal here: ask again after a while.
+                if let peerWait { _ = condition.wait(until: Date(timeIntervalSinceNow: peerWait)) } else { condition.wait() }
             }
         }
     }
@@ -159,15 +167,18 @@ public final class SearchSession: @unchecked Sendable {
         }
 
         let outcome = try condition.withLock { () throws -> Oracle.EndOutcome in
-            let outcome = try oracle.locked { () throws -> Oracle.EndOutcome in
-                trial.status = ending.status
-                if let message = ending.message { trial.message = message }
-                return try oracle.endTrial(trial)
+            let outcome = try tuner.store.decide(oracle) { () throws -> Oracle.EndOutcome in
+                let outcome = try oracle.locked { () throws -> Oracle.EndOutcome in
+                    trial.status = ending.status
+                    if let message = ending.message { trial.message = message }
+                    return try oracle.endTrial(trial)
+                }
+                try tuner.store.trialEnded(trial, metrics: reported, step: step,
+                                           endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
+                                           oracleState: oracle.stateText())
+                return outcome
             }
             if ending.message != nil { tuner.reportFailure(trial) }
-            try tuner.store.trialEnded(trial, metrics: reported, step: step,
-                                       endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
-                                       oracleState: oracle.stateText())
             if let notice = outcome.retryNotice { tuner.display.line(notice) }
             tuner.display.trialEnded(trial, oracle: oracle)
             running -= 1
