@@ -75,13 +75,23 @@ final class PostgresConnection: @unchecked Sendable {
         return p.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
     }
 
-    /// Several statements without parameters in one round trip (`BEGIN; SELECT …`).
-    func script(_ sql: String, what: String) throws {
+    /// Several statements without parameters in one round trip (`BEGIN; SELECT …`); the rows of
+    /// the last one.
+    @discardableResult
+    func script(_ sql: String, what: String) throws -> Rows {
         guard let conn else { throw closedError() }
         let result = PQexec(conn, sql)
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(result, what) }
+        return rowsOf(result)
+    }
+
+    /// `text` as an SQL string literal, quoted by libpq for this connection (for `script`).
+    func literal(_ text: String) throws -> String {
+        guard let conn, let p = PQescapeLiteral(conn, text, text.utf8.count) else { throw closedError() }
+        defer { PQfreemem(p) }
+        return String(cString: p)
     }
 
     var isBroken: Bool { conn.map { PQstatus($0) != CONNECTION_OK } ?? true }

@@ -20,7 +20,7 @@ enum PostgresSchema {
             }
             try db.script("COMMIT", what: "creating tunelua's tables")
         } catch {
-            try? db.script("ROLLBACK", what: "rolling back")
+            _ = try? db.script("ROLLBACK", what: "rolling back")
             throw error
         }
     }

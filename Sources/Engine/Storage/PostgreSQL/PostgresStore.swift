@@ -134,21 +134,37 @@ public final class PostgresStore: ProjectStore {
 
     // MARK: - Transactions
 
-    /// Runs `body` in one transaction under the project's advisory lock (rolled back on error).
-    func locked<T>(_ body: () throws -> T) throws -> T {
-        if inTransaction { return try body() }
-        try db.script("BEGIN; SELECT pg_advisory_xact_lock(\(lockKey))", what: "taking the project lock")
+    /// Runs `body` in one transaction under the project's advisory lock (rolled back on error);
+    /// `query`, when given, runs right after the lock in the same round trip and its rows go to `body`.
+    ///
+    /// The lock is held until the commit ends, so a commit that waited for its WAL flush (a disk
+    /// sync) would serialize every peer behind one sync per decision. Instead the commit itself
+    /// does not wait (`synchronous_commit = off` for this transaction alone), and the flush is
+    /// awaited right after, outside the lock: nothing returns, and so nothing acts on the decision,
+    /// before it is on disk, while the flushes of different peers share the server's syncs (group
+    /// commit). A peer that read this decision before the flush has its own decisions later in the
+    /// same log, so a server crash can only lose a suffix of decisions that nobody acted on.
+    func locked<T>(query: String = "", _ body: (PostgresConnection.Rows) throws -> T) throws -> T {
+        if inTransaction { return try body(try query.isEmpty ? PostgresConnection.Rows(rows: [], affected: 0) : db.script(query, what: "refreshing")) }
+        let rows = try db.script("BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(\(lockKey))"
+                                 + (query.isEmpty ? "" : "; " + query), what: "taking the project lock")
         inTransaction = true
-        defer { inTransaction = false }
+        let value: T
         do {
-            let value = try body()
-            try db.script("COMMIT", what: "committing")
-            return value
+            value = try body(rows)
+            // The SELECT after COMMIT is a transaction of its own with an id, committed synchronously
+            // (the session's default): it returns once the log is flushed past the decision.
+            try db.script("COMMIT; SELECT pg_current_xact_id()", what: "committing")
+            inTransaction = false
         } catch {
-            try? db.script("ROLLBACK", what: "rolling back")
+            _ = try? db.script("ROLLBACK", what: "rolling back")
+            inTransaction = false
             throw error
         }
+        return value
     }
+
+    func locked<T>(_ body: () throws -> T) throws -> T { try locked { (_: PostgresConnection.Rows) in try body() } }
 
     /// One transaction without the project lock, for writes that decide nothing (metrics, checkpoints).
     private func transaction(_ body: () throws -> Void) throws {
@@ -160,7 +176,7 @@ public final class PostgresStore: ProjectStore {
             try body()
             try db.script("COMMIT", what: "committing")
         } catch {
-            try? db.script("ROLLBACK", what: "rolling back")
+            _ = try? db.script("ROLLBACK", what: "rolling back")
             throw error
         }
     }
@@ -168,50 +184,62 @@ public final class PostgresStore: ProjectStore {
     // MARK: - Peers
 
     public func decide<T>(_ oracle: Oracle, _ body: () throws -> T) throws -> T {
-        try locked {
-            try oracle.locked { try refresh(oracle) }
+        try locked(query: try refreshQuery()) { rows in
+            try oracle.locked { try refresh(oracle, rows) }
             return try body()
         }
+    }
+
+    private var literals: (project: String, peer: String)?
+
+    /// What changed since the last refresh, in one statement (literals, so that it travels with
+    /// BEGIN and the lock): the oracle state if newer (kind `S`), then trials changed since, or
+    /// RUNNING ones of other peers whose heartbeat is older than the grace period (kind `T`), each
+    /// with its metrics as JSON. Everything as text, so the two kinds share columns.
+    private func refreshQuery() throws -> String {
+        if literals == nil { literals = (try db.literal(project), try db.literal(peerId)) }
+        let (p, me) = literals!
+        let stale = "(t.status = 'RUNNING' AND t.owner IS DISTINCT FROM \(me) AND t.heartbeat < now() - \(gracePeriod) * interval '1 second')"
+        return """
+            SELECT 'S', NULL, NULL, NULL, state, NULL, NULL, NULL, NULL, NULL, NULL, state_seq::text, NULL, NULL
+            FROM tunelua_projects WHERE project = \(p) AND state_seq > \(lastStateSeq)
+            UNION ALL
+            SELECT 'T', t.trial_id, t.idx::text, t.status, t.hyperparameters, t.score::text, t.best_step::text, t.message,
+                   t.run_count::text, t.end_seq::text, t.worker, t.seq::text, CASE WHEN \(stale) THEN 'y' ELSE 'n' END,
+                   (SELECT json_agg(json_build_array(m.name, m.step, m.value::text, m.direction) ORDER BY m.id)
+                    FROM tunelua_metrics m WHERE m.project = t.project AND m.trial_id = t.trial_id)::text
+            FROM tunelua_trials t WHERE t.project = \(p) AND (t.seq > \(lastSeq) OR \(stale))
+            """
     }
 
     public var peerWait: Double? {
         othersRunning > 0 ? min(max(gracePeriod / 6, 0.05), 1.0) : nil
     }
 
-    /// Brings `oracle` up to date with what other peers changed since the last refresh, and queues
-    /// their trials whose heartbeat stopped for more than the grace period.
-    private func refresh(_ oracle: Oracle) throws {
-        let state = try db.execute("SELECT state, state_seq FROM tunelua_projects WHERE project = $1 AND state_seq > $2",
-                                   [project, String(lastStateSeq)], what: "reading the oracle state")
-        if state.count > 0, let text = state[0, 0] {
-            try oracle.setState(try JSON.parse(text))
-            lastStateSeq = Int64(state[0, 1] ?? "0") ?? lastStateSeq
+    /// Brings `oracle` up to date with what other peers changed since the last refresh (`rows` of
+    /// `refreshQuery`), and queues their trials whose heartbeat stopped for the grace period.
+    private func refresh(_ oracle: Oracle, _ rows: PostgresConnection.Rows) throws {
+        for r in 0..<rows.count where rows[r, 0] == "S" {
+            try oracle.setState(try JSON.parse(rows[r, 4] ?? "{}"))
+            lastStateSeq = Int64(rows[r, 11] ?? "0") ?? lastStateSeq
         }
-        let rows = try db.execute("""
-            SELECT trial_id, idx, status, hyperparameters, score, best_step, message, run_count, end_seq, worker, owner, seq,
-                   (status = 'RUNNING' AND owner IS DISTINCT FROM $3 AND heartbeat < now() - $4 * interval '1 second') AS stale
-            FROM tunelua_trials
-            WHERE project = $1 AND (seq > $2 OR (status = 'RUNNING' AND owner IS DISTINCT FROM $3
-                                                 AND heartbeat < now() - $4 * interval '1 second'))
-            ORDER BY idx
-            """, [project, String(lastSeq), peerId, String(gracePeriod)], what: "reading other peers' trials")
-        guard rows.count > 0 || needsRestore else { return }
+        let trialRows = (0..<rows.count).filter { rows[$0, 0] == "T" }
+        guard !trialRows.isEmpty || needsRestore else { return }
         needsRestore = false
         var stale = Set<String>()
-        var changed: [Trial] = []
         var added: [Trial] = []
-        for r in 0..<rows.count {
-            let id = rows[r, 0] ?? ""
+        for r in trialRows {
+            let id = rows[r, 1] ?? ""
             lastSeq = max(lastSeq, Int64(rows[r, 11] ?? "0") ?? 0)
-            if rows[r, 12] == "t" { stale.insert(id) }
+            if rows[r, 12] == "y" { stale.insert(id) }
             // This process's own running trials are its to end (a lost one is caught at its end).
             if mine.contains(id) { continue }
-            let values = try HPValues(json: JSON.parse(rows[r, 3] ?? "{}"))
+            let values = try HPValues(json: JSON.parse(rows[r, 4] ?? "{}"))
             let trial: Trial
             if let known = oracle.trials[id] {
                 trial = known
             } else {
-                trial = Trial(trialId: id, index: Int(rows[r, 1] ?? "0") ?? 0, hyperparameters: oracle.hyperparameters.copy())
+                trial = Trial(trialId: id, index: Int(rows[r, 2] ?? "0") ?? 0, hyperparameters: oracle.hyperparameters.copy())
                 added.append(trial)
             }
             if trial.hyperparameters.values != values {
@@ -219,36 +247,24 @@ public final class PostgresStore: ProjectStore {
                 hps.values = values
                 trial.hyperparameters = hps
             }
-            trial.status = TrialStatus(rawValue: rows[r, 2] ?? "") ?? .running
-            trial.score = rows[r, 4].flatMap(Double.init)
-            trial.bestStep = Int(rows[r, 5] ?? "0") ?? 0
-            trial.message = rows[r, 6]
-            trial.runCount = Int(rows[r, 7] ?? "0") ?? 0
-            trial.worker = rows[r, 9]
-            if let e = rows[r, 8].flatMap({ Int($0) }) { endSeqs[id] = e } else { endSeqs[id] = nil }
-            changed.append(trial)
+            trial.status = TrialStatus(rawValue: rows[r, 3] ?? "") ?? .running
+            trial.score = rows[r, 5].flatMap(Double.init)
+            trial.bestStep = Int(rows[r, 6] ?? "0") ?? 0
+            trial.message = rows[r, 7]
+            trial.runCount = Int(rows[r, 8] ?? "0") ?? 0
+            trial.worker = rows[r, 10]
+            endSeqs[id] = rows[r, 9].flatMap { Int($0) }
+            trial.metrics.removeAll()
+            for m in try JSON.parse(rows[r, 13] ?? "[]").arrayValue ?? [] {
+                guard let f = m.arrayValue, f.count == 4 else { continue }
+                trial.metrics.update(f[0].stringValue ?? "", f[2].stringValue.flatMap(Double.init) ?? .nan,
+                                     step: Int(f[1].intValue ?? 0), direction: Objective.Direction(rawValue: f[3].stringValue ?? "min"))
+            }
         }
-        try loadMetrics(into: changed)
         let all = oracle.orderedTrials + added
         othersRunning = all.filter { $0.status == .running && !mine.contains($0.trialId) && !stale.contains($0.trialId) }.count
         let order = endSeqs.sorted { $0.value < $1.value }.map(\.key)
         oracle.restore(trials: all, endOrder: order, rerun: { stale.contains($0.trialId) })
-    }
-
-    private func loadMetrics(into trials: [Trial]) throws {
-        guard !trials.isEmpty else { return }
-        let byId = Dictionary(trials.map { ($0.trialId, $0) }, uniquingKeysWith: { a, _ in a })
-        for t in trials { t.metrics.removeAll() }
-        let ids = "{" + trials.map(\.trialId).joined(separator: ",") + "}"
-        let rows = try db.execute("""
-            SELECT trial_id, name, step, value, direction FROM tunelua_metrics
-            WHERE project = $1 AND trial_id = ANY($2::text[]) ORDER BY id
-            """, [project, ids], what: "reading other peers' metrics")
-        for r in 0..<rows.count {
-            guard let t = byId[rows[r, 0] ?? ""] else { continue }
-            t.metrics.update(rows[r, 1] ?? "", rows[r, 3].flatMap(Double.init) ?? .nan, step: Int(rows[r, 2] ?? "0") ?? 0,
-                             direction: Objective.Direction(rawValue: rows[r, 4] ?? "min"))
-        }
     }
 
     // MARK: - ProjectStore
@@ -317,24 +333,27 @@ public final class PostgresStore: ProjectStore {
 
     public func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws {
         try locked {
+            // One statement: the trial's row, its old metrics dropped on a re-run, the oracle state.
             let row = try db.execute("""
-                INSERT INTO tunelua_trials(project, idx, trial_id, status, hyperparameters, best_step, message, run_count,
-                                           started, worker, owner, heartbeat, seq)
-                VALUES ($1, $2, $3, 'RUNNING', $4, 0, $5, $6, $7, $8, $9, now(), nextval('tunelua_changes'))
-                ON CONFLICT (project, idx) DO UPDATE SET status = 'RUNNING', hyperparameters = $4, score = NULL, best_step = 0,
-                    end_seq = NULL, started = $7, ended = NULL, worker = $8, owner = $9, heartbeat = now(),
-                    seq = nextval('tunelua_changes')
-                RETURNING seq
+                WITH s AS (UPDATE tunelua_projects SET state = $10, state_seq = nextval('tunelua_changes')
+                           WHERE project = $1 AND $10::text IS NOT NULL RETURNING state_seq),
+                     d AS (DELETE FROM tunelua_metrics WHERE project = $1 AND trial_id = $3 AND $11::boolean),
+                     i AS (INSERT INTO tunelua_trials(project, idx, trial_id, status, hyperparameters, best_step, message,
+                                                      run_count, started, worker, owner, heartbeat, seq)
+                           VALUES ($1, $2, $3, 'RUNNING', $4, 0, $5, $6, $7, $8, $9, now(), nextval('tunelua_changes'))
+                           ON CONFLICT (project, idx) DO UPDATE SET status = 'RUNNING', hyperparameters = $4, score = NULL,
+                               best_step = 0, end_seq = NULL, started = $7, ended = NULL, worker = $8, owner = $9,
+                               heartbeat = now(), seq = nextval('tunelua_changes')
+                           RETURNING seq)
+                SELECT (SELECT seq FROM i), (SELECT state_seq FROM s)
                 """, [project, String(trial.index), trial.trialId, trial.hyperparameters.values.json.encoded, trial.message,
-                      String(trial.runCount), String(SQLiteStore.now()), worker, peerId], what: "starting trial \(trial.trialId)")
+                      String(trial.runCount), String(SQLiteStore.now()), worker, peerId, oracleState, rerun ? "true" : "false"],
+                what: "starting trial \(trial.trialId)")
             // Every write of this project's trials happens under the lock, after a refresh: nothing
             // between the last seen change and this one is unseen.
             lastSeq = max(lastSeq, Int64(row[0, 0] ?? "0") ?? 0)
+            if let s = row[0, 1].flatMap({ Int64($0) }) { lastStateSeq = s }
             endSeqs[trial.trialId] = nil
-            if rerun {
-                try db.execute("DELETE FROM tunelua_metrics WHERE project = $1 AND trial_id = $2", [project, trial.trialId])
-            }
-            if let oracleState { try writeOracleState(oracleState) }
             mine.insert(trial.trialId)
             heartbeat?.running(mine.count)
         }
@@ -354,15 +373,25 @@ public final class PostgresStore: ProjectStore {
             mine.remove(trial.trialId)
             heartbeat?.running(mine.count)
             let score = trial.score.flatMap { $0.isNaN ? nil : String($0) }
+            // One statement: the end, only while this process still owns the trial, and with it
+            // the metrics and the oracle state.
             let row = try db.execute("""
-                UPDATE tunelua_trials SET status = $3, hyperparameters = $4, score = $5, best_step = $6, message = $7,
-                    run_count = $8, end_seq = $9, ended = $10, heartbeat = now(), seq = nextval('tunelua_changes')
-                WHERE project = $1 AND idx = $2 AND owner = $11 AND status = 'RUNNING'
-                RETURNING seq
+                WITH u AS (UPDATE tunelua_trials SET status = $3, hyperparameters = $4, score = $5, best_step = $6, message = $7,
+                               run_count = $8, end_seq = $9, ended = $10, heartbeat = now(), seq = nextval('tunelua_changes')
+                           WHERE project = $1 AND idx = $2 AND owner = $11 AND status = 'RUNNING' RETURNING seq),
+                     s AS (UPDATE tunelua_projects SET state = $12, state_seq = nextval('tunelua_changes')
+                           WHERE project = $1 AND $12::text IS NOT NULL AND EXISTS (SELECT 1 FROM u) RETURNING state_seq),
+                     m AS (INSERT INTO tunelua_metrics(project, trial_id, name, step, value, direction)
+                           SELECT $1, $13, x.n, $14, x.v, x.d FROM unnest($15::text[], $16::float8[], $17::text[]) AS x(n, v, d)
+                           WHERE EXISTS (SELECT 1 FROM u))
+                SELECT (SELECT seq FROM u), (SELECT state_seq FROM s)
                 """, [project, String(trial.index), trial.status.rawValue, trial.hyperparameters.values.json.encoded, score,
                       String(trial.bestStep), trial.message, String(trial.runCount), endSeq.map(String.init),
-                      String(SQLiteStore.now()), peerId], what: "ending trial \(trial.trialId)")
-            guard row.count > 0 else {
+                      String(SQLiteStore.now()), peerId, oracleState, trial.trialId, String(step),
+                      PostgresStore.array(metrics.map(\.name)), PostgresStore.array(metrics.map { $0.value.isNaN ? nil : String($0.value) }),
+                      PostgresStore.array(metrics.map(\.direction.rawValue))],
+                what: "ending trial \(trial.trialId)")
+            guard let seq = row[0, 0].flatMap({ Int64($0) }) else {
                 // Our heartbeat stopped long enough for another peer to take the trial over: its
                 // run is the one that counts. What this process's oracle recorded is replaced by a
                 // full reload at the next decision.
@@ -372,11 +401,18 @@ public final class PostgresStore: ProjectStore {
                 Tuner.standardError("Trial \(trial.trialId): its heartbeat stopped and another process re-ran it; this result is not recorded.\n")
                 return
             }
-            lastSeq = max(lastSeq, Int64(row[0, 0] ?? "0") ?? 0)
-            if let endSeq { endSeqs[trial.trialId] = endSeq } else { endSeqs[trial.trialId] = nil }
-            try insertMetrics(trial.trialId, metrics, step)
-            if let oracleState { try writeOracleState(oracleState) }
+            lastSeq = max(lastSeq, seq)
+            if let s = row[0, 1].flatMap({ Int64($0) }) { lastStateSeq = s }
+            endSeqs[trial.trialId] = endSeq
         }
+    }
+
+    /// A PostgreSQL array literal of text elements (nil is NULL), for `unnest`.
+    static func array(_ items: [String?]) -> String {
+        "{" + items.map { item in
+            guard let item else { return "NULL" }
+            return "\"" + item.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
     }
 
     public func saveOracleState(_ state: String) throws {
@@ -417,9 +453,9 @@ public final class PostgresStore: ProjectStore {
         heartbeat = nil
         if !readOnly && !db.isBroken {
             // Trials left running (Ctrl-C) may be taken by any peer at once, and our numbers freed.
-            try? db.execute("UPDATE tunelua_trials SET heartbeat = 'epoch' WHERE project = $1 AND owner = $2 AND status = 'RUNNING'",
+            _ = try? db.execute("UPDATE tunelua_trials SET heartbeat = 'epoch' WHERE project = $1 AND owner = $2 AND status = 'RUNNING'",
                             [project, peerId])
-            try? db.execute("UPDATE tunelua_peers SET heartbeat = 'epoch' WHERE project = $1 AND peer = $2", [project, peerId])
+            _ = try? db.execute("UPDATE tunelua_peers SET heartbeat = 'epoch' WHERE project = $1 AND peer = $2", [project, peerId])
         }
         db.close()
     }
