@@ -87,6 +87,44 @@ final class PostgresConnection: @unchecked Sendable {
         return rowsOf(result)
     }
 
+    /// Several statements in one round trip, the rows of each (in order); the first failure throws.
+    func scriptResults(_ sql: String, what: String) throws -> [Rows] {
+        guard let conn else { throw closedError() }
+        guard PQsendQuery(conn, sql) == 1 else { throw failure(nil, what) }
+        var out: [Rows] = []
+        var failed: EngineError?
+        while let result = PQgetResult(conn) {
+            let status = PQresultStatus(result)
+            if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK {
+                out.append(rowsOf(result))
+            } else if failed == nil {
+                failed = failure(result, what)
+            }
+            PQclear(result)
+        }
+        if let failed { throw failed }
+        return out
+    }
+
+    /// `sql` with its `$1…` parameters written in as quoted literals (NULL for nil), so that it
+    /// can travel in one `script` with other statements.
+    func inline(_ sql: String, _ params: [String?]) throws -> String {
+        var out = ""
+        var chars = Substring(sql)
+        while let dollar = chars.firstIndex(of: "$") {
+            out += chars[..<dollar]
+            let digits = chars[chars.index(after: dollar)...].prefix { $0.isASCII && $0.isNumber }
+            guard let n = Int(digits), n >= 1, n <= params.count else {
+                out += "$"
+                chars = chars[chars.index(after: dollar)...]
+                continue
+            }
+            out += try params[n - 1].map(literal) ?? "NULL"
+            chars = chars[digits.endIndex...]
+        }
+        return out + chars
+    }
+
     /// `text` as an SQL string literal, quoted by libpq for this connection (for `script`).
     func literal(_ text: String) throws -> String {
         guard let conn, let p = PQescapeLiteral(conn, text, text.utf8.count) else { throw closedError() }

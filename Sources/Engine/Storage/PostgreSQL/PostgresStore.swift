@@ -149,19 +149,38 @@ public final class PostgresStore: ProjectStore {
         let rows = try db.script("BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(\(lockKey))"
                                  + (query.isEmpty ? "" : "; " + query), what: "taking the project lock")
         inTransaction = true
+        pending = []
         let value: T
         do {
             value = try body(rows)
-            // The SELECT after COMMIT is a transaction of its own with an id, committed synchronously
+            // The decision's writes, the commit and the wait for the disk in one round trip. The
+            // SELECT after COMMIT is a transaction of its own with an id, committed synchronously
             // (the session's default): it returns once the log is flushed past the decision.
-            try db.script("COMMIT; SELECT pg_current_xact_id()", what: "committing")
+            let writes = pending
+            pending = []
+            let results = try db.scriptResults(writes.map { $0.sql + "; " }.joined() + "COMMIT; SELECT pg_current_xact_id()",
+                                               what: "committing")
             inTransaction = false
+            for (i, w) in writes.enumerated() where i < results.count { w.done(results[i]) }
         } catch {
+            pending = []
             _ = try? db.script("ROLLBACK", what: "rolling back")
             inTransaction = false
             throw error
         }
         return value
+    }
+
+    /// Writes of the decision under way, sent with its COMMIT; each handler gets its rows.
+    private var pending: [(sql: String, done: (PostgresConnection.Rows) -> Void)] = []
+
+    /// Runs a write now, or inside a decision with its commit (`done` then runs after the commit).
+    private func write(_ sql: String, _ params: [String?], what: String, done: @escaping (PostgresConnection.Rows) -> Void) throws {
+        if inTransaction {
+            pending.append((try db.inline(sql, params), done))
+        } else {
+            done(try db.execute(sql, params, what: what))
+        }
     }
 
     func locked<T>(_ body: () throws -> T) throws -> T { try locked { (_: PostgresConnection.Rows) in try body() } }
@@ -334,7 +353,7 @@ public final class PostgresStore: ProjectStore {
     public func trialStarted(_ trial: Trial, rerun: Bool, worker: String, oracleState: String?) throws {
         try locked {
             // One statement: the trial's row, its old metrics dropped on a re-run, the oracle state.
-            let row = try db.execute("""
+            try write("""
                 WITH s AS (UPDATE tunelua_projects SET state = $10, state_seq = nextval('tunelua_changes')
                            WHERE project = $1 AND $10::text IS NOT NULL RETURNING state_seq),
                      d AS (DELETE FROM tunelua_metrics WHERE project = $1 AND trial_id = $3 AND $11::boolean),
@@ -348,11 +367,12 @@ public final class PostgresStore: ProjectStore {
                 SELECT (SELECT seq FROM i), (SELECT state_seq FROM s)
                 """, [project, String(trial.index), trial.trialId, trial.hyperparameters.values.json.encoded, trial.message,
                       String(trial.runCount), String(SQLiteStore.now()), worker, peerId, oracleState, rerun ? "true" : "false"],
-                what: "starting trial \(trial.trialId)")
-            // Every write of this project's trials happens under the lock, after a refresh: nothing
-            // between the last seen change and this one is unseen.
-            lastSeq = max(lastSeq, Int64(row[0, 0] ?? "0") ?? 0)
-            if let s = row[0, 1].flatMap({ Int64($0) }) { lastStateSeq = s }
+                what: "starting trial \(trial.trialId)") { [self] row in
+                // Every write of this project's trials happens under the lock, after a refresh:
+                // nothing between the last seen change and this one is unseen.
+                lastSeq = max(lastSeq, Int64(row[0, 0] ?? "0") ?? 0)
+                if let s = row[0, 1].flatMap({ Int64($0) }) { lastStateSeq = s }
+            }
             endSeqs[trial.trialId] = nil
             mine.insert(trial.trialId)
             heartbeat?.running(mine.count)
@@ -375,7 +395,7 @@ public final class PostgresStore: ProjectStore {
             let score = trial.score.flatMap { $0.isNaN ? nil : String($0) }
             // One statement: the end, only while this process still owns the trial, and with it
             // the metrics and the oracle state.
-            let row = try db.execute("""
+            try write("""
                 WITH u AS (UPDATE tunelua_trials SET status = $3, hyperparameters = $4, score = $5, best_step = $6, message = $7,
                                run_count = $8, end_seq = $9, ended = $10, heartbeat = now(), seq = nextval('tunelua_changes')
                            WHERE project = $1 AND idx = $2 AND owner = $11 AND status = 'RUNNING' RETURNING seq),
@@ -390,20 +410,21 @@ public final class PostgresStore: ProjectStore {
                       String(SQLiteStore.now()), peerId, oracleState, trial.trialId, String(step),
                       PostgresStore.array(metrics.map(\.name)), PostgresStore.array(metrics.map { $0.value.isNaN ? nil : String($0.value) }),
                       PostgresStore.array(metrics.map(\.direction.rawValue))],
-                what: "ending trial \(trial.trialId)")
-            guard let seq = row[0, 0].flatMap({ Int64($0) }) else {
-                // Our heartbeat stopped long enough for another peer to take the trial over: its
-                // run is the one that counts. What this process's oracle recorded is replaced by a
-                // full reload at the next decision.
-                lastSeq = 0
-                endSeqs = [:]
-                needsRestore = true
-                Tuner.standardError("Trial \(trial.trialId): its heartbeat stopped and another process re-ran it; this result is not recorded.\n")
-                return
+                what: "ending trial \(trial.trialId)") { [self] row in
+                guard let seq = row[0, 0].flatMap({ Int64($0) }) else {
+                    // Our heartbeat stopped long enough for another peer to take the trial over:
+                    // its run is the one that counts. What this process's oracle recorded is
+                    // replaced by a full reload at the next decision.
+                    lastSeq = 0
+                    endSeqs = [:]
+                    needsRestore = true
+                    Tuner.standardError("Trial \(trial.trialId): its heartbeat stopped and another process re-ran it; this result is not recorded.\n")
+                    return
+                }
+                lastSeq = max(lastSeq, seq)
+                if let s = row[0, 1].flatMap({ Int64($0) }) { lastStateSeq = s }
+                endSeqs[trial.trialId] = endSeq
             }
-            lastSeq = max(lastSeq, seq)
-            if let s = row[0, 1].flatMap({ Int64($0) }) { lastStateSeq = s }
-            endSeqs[trial.trialId] = endSeq
         }
     }
 
