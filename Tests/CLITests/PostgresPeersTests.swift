@@ -110,6 +110,30 @@ struct PostgresPeersTests {
         #expect(!summary.stdout.contains(TestPostgres.url!), "the password stays out of the summary")
     }
 
+    /// `workers = 2` in each of two processes: four workers with four distinct names share the search.
+    @Test func workerThreadsOfTwoPeersShareOneSearchWithDistinctNames() throws {
+        let code = """
+            local kt = require "tunelua"
+            local tuner = kt.RandomSearch{ max_trials = 40, project_name = arg[1], verbose = 0, workers = 2,
+              run_trial = function(self, trial)
+                local x = trial.hyperparameters:Float("x", 0, 1)
+                local t = os.clock() + 0.05
+                while os.clock() < t do end
+                return x
+              end }
+            tuner:search()
+            """
+        let path = try Tunelua.script(code)
+        let project = TestPostgres.project("threads")
+        let peers = try (0..<2).map { _ in try TestPostgres.start(path, [project]) }
+        for r in peers.map(TestPostgres.finish) { #expect(r.status == 0, "\(r.stderr)") }
+        let rows = try TestPostgres.query("""
+            SELECT count(*), count(DISTINCT hyperparameters), string_agg(DISTINCT worker, ',' ORDER BY worker),
+                   count(*) FILTER (WHERE status = 'COMPLETED') FROM tunelua_trials WHERE project = '\(project)'
+            """)
+        #expect(rows.first == ["40", "40", "tuner0,tuner1,tuner2,tuner3", "40"])
+    }
+
     @Test func killedPeersTrialRunsAgainWithItsValuesAndTheRestartedPeerJoins() throws {
         let path = try Tunelua.script(Self.script, name: "kill.lua")
         let marker = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("hung").path
