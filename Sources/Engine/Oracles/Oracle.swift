@@ -464,6 +464,34 @@ open class Oracle {
             .map(\.trialId).reversed()
     }
 
+    /// Takes in trials that other processes sharing the project created or changed (a shared
+    /// store's refresh), in O(changed) rather than `restore`'s O(all): `changed` are already
+    /// updated in place or new (`trials` does not know them yet); `newlyEnded` ended after every end
+    /// known here, in their order; RUNNING trials in `rerun` (their process stopped) and INVALID
+    /// ones are queued to run again, others' RUNNING ones are not.
+    public func absorb(changed: [Trial], newlyEnded: [String], rerun: Set<String>) {
+        var added = false
+        for t in changed {
+            if trials[t.trialId] == nil {
+                trials[t.trialId] = t
+                orderedTrials.append(t)
+                added = true
+            }
+            let key = t.hyperparameters.values.configurationKey
+            if let old = idToHash[t.trialId], old != key { triedSoFar.remove(old) }
+            triedSoFar.insert(key)
+            idToHash[t.trialId] = key
+            if t.status == .completed { considerForBest(t) }
+        }
+        if added { orderedTrials.sort { $0.index < $1.index } }
+        for id in newlyEnded where trials[id] != nil {
+            endOrder.append(id)
+            consecutiveFailures = trials[id]!.status == .failed ? consecutiveFailures + 1 : 0
+        }
+        retryQueue = orderedTrials.filter { $0.status == .invalid || ($0.status == .running && rerun.contains($0.trialId)) }
+            .map(\.trialId).reversed()
+    }
+
     /// Marks a running trial to be run again later (Ctrl-C), without counting a run.
     public func requeue(_ trial: Trial) {
         trial.status = .running

@@ -244,7 +244,9 @@ public final class PostgresStore: ProjectStore {
         }
         let trialRows = (0..<rows.count).filter { rows[$0, 0] == "T" }
         guard !trialRows.isEmpty || needsRestore else { return }
+        let fullRestore = needsRestore
         needsRestore = false
+        var changed: [Trial] = []
         var stale = Set<String>()
         var added: [Trial] = []
         for r in trialRows {
@@ -273,6 +275,7 @@ public final class PostgresStore: ProjectStore {
             trial.runCount = Int(rows[r, 8] ?? "0") ?? 0
             trial.worker = rows[r, 10]
             endSeqs[id] = rows[r, 9].flatMap { Int($0) }
+            changed.append(trial)
             trial.metrics.removeAll()
             for m in try JSON.parse(rows[r, 13] ?? "[]").arrayValue ?? [] {
                 guard let f = m.arrayValue, f.count == 4 else { continue }
@@ -282,8 +285,18 @@ public final class PostgresStore: ProjectStore {
         }
         let all = oracle.orderedTrials + added
         othersRunning = all.filter { $0.status == .running && !mine.contains($0.trialId) && !stale.contains($0.trialId) }.count
-        let order = endSeqs.sorted { $0.value < $1.value }.map(\.key)
-        oracle.restore(trials: all, endOrder: order, rerun: { stale.contains($0.trialId) })
+        if fullRestore {
+            // After load, or after this process lost a trial it had ended in memory: rebuild.
+            let order = endSeqs.sorted { $0.value < $1.value }.map(\.key)
+            oracle.restore(trials: all, endOrder: order, rerun: { stale.contains($0.trialId) })
+        } else {
+            // End numbers are positions in the project's order of ends: those past what this
+            // oracle knows are the new ones.
+            let known = oracle.endOrder.count
+            let ended = changed.compactMap { t in endSeqs[t.trialId].map { (t.trialId, $0) } }
+                .filter { $0.1 >= known }.sorted { $0.1 < $1.1 }.map(\.0)
+            oracle.absorb(changed: changed, newlyEnded: ended, rerun: stale)
+        }
     }
 
     // MARK: - ProjectStore
