@@ -63,7 +63,9 @@ let package = Package(
 
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "CLua"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "CAllocationCounter"], resources: [.copy("Fixtures")]),
+        /// Counts a thread's heap allocations (NNTests' steady-state check); replaces malloc in the test binary.
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(name: "CLITests", dependencies: ["tunelua", "bridge-soak"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <time.h>
 
 // MARK: - Macros as functions
 
@@ -46,24 +48,40 @@ static inline int tl_loadbuffer(lua_State *L, const char *buf, size_t len, const
 /// Per-state allocator bookkeeping. `inSwift` is non-zero while a Swift frame is the innermost
 /// frame that an error would unwind: then the allocator never refuses, because a refusal would make
 /// Lua raise through Swift. Refusals happen only while Lua code runs under a pcall.
+/// The process's budget shared by every Lua state (`--memory-limit` caps them together, workers
+/// included); `limit` 0 means none. Updated with atomic builtins: states run on several threads.
+typedef struct tl_heap_budget {
+    size_t used;
+    size_t limit;
+} tl_heap_budget;
+
 typedef struct tl_alloc_state {
     size_t used;
     size_t limit;
     int inSwift;
     int refused;        // count of refusals, for tests and messages
+    tl_heap_budget *shared;
 } tl_alloc_state;
 
 static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     tl_alloc_state *st = (tl_alloc_state *)ud;
     size_t old = ptr ? osize : 0;
+    tl_heap_budget *shared = st->shared;
     if (nsize == 0) {
         free(ptr);
         st->used -= old;
+        if (shared) __atomic_sub_fetch(&shared->used, old, __ATOMIC_RELAXED);
         return NULL;
     }
-    if (!st->inSwift && nsize > old && st->used - old + nsize > st->limit) {
-        st->refused++;
-        return NULL;  // Lua raises "not enough memory" in Lua frames
+    if (!st->inSwift && nsize > old) {
+        int over = st->used - old + nsize > st->limit;
+        if (!over && shared && shared->limit > 0) {
+            over = __atomic_load_n(&shared->used, __ATOMIC_RELAXED) + (nsize - old) > shared->limit;
+        }
+        if (over) {
+            st->refused++;
+            return NULL;  // Lua raises "not enough memory" in Lua frames
+        }
     }
     void *p = realloc(ptr, nsize);
     if (p == NULL) {
@@ -75,6 +93,10 @@ static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     st->used = st->used - old + nsize;
+    if (shared) {
+        if (nsize > old) __atomic_add_fetch(&shared->used, nsize - old, __ATOMIC_RELAXED);
+        else __atomic_sub_fetch(&shared->used, old - nsize, __ATOMIC_RELAXED);
+    }
     return p;
 }
 
@@ -97,26 +119,61 @@ extern int tunelua_bridge_dispatch(lua_State *L, void *box);
 /// Implemented in Swift: releases the retained Swift object a box holds.
 extern void tunelua_bridge_release(void *box);
 
+/// The userdata that carries a Swift object into Lua. The tag says what the pointer is, so a
+/// foreign userdata (an io file, another library's object) that reaches our code through the
+/// `debug` library (`debug.setmetatable`, `debug.setupvalue`) or a direct metamethod call is
+/// refused instead of being read as a Swift pointer (the check `luaL_testudata` makes, per box).
+typedef struct tl_box {
+    unsigned long long tag;
+    void *object;        // retained Swift object; NULL once released
+    const void *owner;   // for objects: the class the box was made for (its metatable's mark)
+} tl_box;
+
+#define TL_TAG_FUNCTION 0x746c756166756e63ULL   /* "tluafunc" */
+#define TL_TAG_OBJECT   0x746c75616f626a65ULL   /* "tluaobje" */
+
+/// The box at `idx` when it is a tunelua box with `tag` (0: either kind); NULL otherwise.
+static inline tl_box *tl_tobox(lua_State *L, int idx, unsigned long long tag) {
+    if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof(tl_box)) return NULL;
+    tl_box *box = (tl_box *)lua_touserdata(L, idx);
+    if (box == NULL) return NULL;
+    if (tag == 0 ? (box->tag != TL_TAG_FUNCTION && box->tag != TL_TAG_OBJECT) : box->tag != tag) return NULL;
+    return box;
+}
+
+static inline tl_box *tl_newbox(lua_State *L, unsigned long long tag, void *object, const void *owner) {
+    tl_box *box = (tl_box *)lua_newuserdatauv(L, sizeof(tl_box), 1);
+    box->tag = tag;
+    box->object = object;
+    box->owner = owner;
+    return box;
+}
+
 /// Every Lua->Swift call enters here. The closure's first upvalue is a box userdata holding a
 /// retained Swift object. `lua_error` runs only after the Swift frame has returned.
 static inline int tl_trampoline(lua_State *L) {
-    void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+    tl_box *box = tl_tobox(L, lua_upvalueindex(1), TL_TAG_FUNCTION);
+    if (box == NULL) {
+        // Only the debug library can replace the upvalue; refuse rather than read a foreign pointer.
+        return luaL_error(L, "tunelua: this function's upvalue was replaced (debug.setupvalue); it cannot be called");
+    }
     tl_alloc_state *st = tl_allocstate(L);
     int saved = st->inSwift;
     st->inSwift = 1;
-    int n = tunelua_bridge_dispatch(L, slot ? *slot : NULL);
+    int n = tunelua_bridge_dispatch(L, box->object);
     st->inSwift = saved;
     if (n < 0) return lua_error(L);
     return n;
 }
 
-/// `__gc` of a box: hands the Swift object back exactly once.
+/// `__gc` of a box: hands the Swift object back exactly once. Called by hand (`mt.__gc(x)`) with
+/// anything else, it does nothing.
 static inline int tl_box_gc(lua_State *L) {
-    void **slot = (void **)lua_touserdata(L, 1);
-    if (slot && *slot) {
-        void *box = *slot;
-        *slot = NULL;
-        tunelua_bridge_release(box);
+    tl_box *box = tl_tobox(L, 1, 0);
+    if (box && box->object) {
+        void *object = box->object;
+        box->object = NULL;
+        tunelua_bridge_release(object);
     }
     return 0;
 }
@@ -205,17 +262,117 @@ static inline int tl_popenlibs(lua_State *L) {
     return tl_pcall(L, 0, 0);
 }
 
-// MARK: - Interrupts (Ctrl-C)
+// MARK: - Stopping Lua code: one hook per state
 
-static inline void tl_stop_hook(lua_State *L, lua_Debug *ar) {
+// One hook serves every reason Lua code must stop: Ctrl-C (or another thread's request), a
+// trial's deadline (`trial_timeout`) and, later, the sandbox's CPU limit. Nothing is installed
+// while code runs normally (any Lua hook sends every instruction through the VM's slow path:
+// twice the time of a tight loop); when a reason arises, the signal handler or the host's
+// watchdog installs it as a count hook of 1, so the next instruction raises. Its state lives in a
+// userdata anchored in the registry (freed by lua_close, never while code runs), reached through
+// the main thread's extra space, which coroutines copy.
+
+enum { TL_STOP_NONE = 0, TL_STOP_INTERRUPT = 1, TL_STOP_TIMEOUT = 2 };
+
+typedef struct tl_watch {
+    _Atomic int reason;
+    _Atomic long long deadline_ns;  // CLOCK_MONOTONIC; 0 = no deadline
+} tl_watch;
+
+static inline long long tl_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline tl_watch *tl_watch_of(lua_State *L) { return *(tl_watch **)lua_getextraspace(L); }
+
+static inline void tl_watch_hook(lua_State *L, lua_Debug *ar);
+
+static inline void tl_watch_stop_next(lua_State *L) {
+    lua_sethook(L, tl_watch_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+/// The hook a state needs once a reason has been handled: none, unless its deadline has passed.
+static inline void tl_watch_rearm(lua_State *L, tl_watch *w) {
+    long long deadline = w ? atomic_load(&w->deadline_ns) : 0;
+    if (deadline > 0 && tl_monotonic_ns() >= deadline) {
+        int none = TL_STOP_NONE;
+        atomic_compare_exchange_strong(&w->reason, &none, TL_STOP_TIMEOUT);
+        tl_watch_stop_next(L);
+    } else {
+        lua_sethook(L, NULL, 0, 0);
+    }
+}
+
+static inline void tl_watch_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
-    lua_sethook(L, NULL, 0, 0);
-    luaL_error(L, "interrupted!");
+    tl_watch *w = tl_watch_of(L);
+    int reason = w ? atomic_load(&w->reason) : TL_STOP_INTERRUPT;
+    if (reason == TL_STOP_NONE) {
+        tl_watch_rearm(L, w);
+        reason = atomic_load(&w->reason);
+        if (reason == TL_STOP_NONE) return;
+    }
+    if (reason == TL_STOP_INTERRUPT) {
+        // As the standalone lua: one "interrupted!"; the flag Swift loops poll stays raised.
+        if (w) atomic_store(&w->reason, TL_STOP_NONE);
+        tl_watch_rearm(L, w);
+        luaL_error(L, "interrupted!");
+    }
+    // Raised again at every instruction until the trial is disarmed: the code after a pcall that
+    // caught the error raises too, so a timed-out trial cannot keep running.
+    luaL_error(L, "trial timed out");
 }
-/// Safe to call from a signal handler: the next Lua instruction raises "interrupted!".
+
+/// Creates the state's watch (once, at state setup, from the main thread).
+static inline void tl_watch_install(lua_State *L) {
+    tl_watch *w = (tl_watch *)lua_newuserdatauv(L, sizeof(tl_watch), 0);
+    atomic_init(&w->reason, TL_STOP_NONE);
+    atomic_init(&w->deadline_ns, 0);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tunelua.watch");
+    *(tl_watch **)lua_getextraspace(L) = w;
+}
+
+/// Safe to call from a signal handler or another thread: the next Lua instruction raises
+/// "interrupted!".
 static inline void tl_interrupt(lua_State *L) {
-    lua_sethook(L, tl_stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    tl_watch *w = tl_watch_of(L);
+    if (w) atomic_store(&w->reason, TL_STOP_INTERRUPT);
+    tl_watch_stop_next(L);
 }
-static inline void tl_clear_interrupt(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
+/// Forgets a pending Ctrl-C (a deadline stays armed).
+static inline void tl_clear_interrupt(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    if (w && atomic_load(&w->reason) == TL_STOP_INTERRUPT) atomic_store(&w->reason, TL_STOP_NONE);
+    tl_watch_rearm(L, w);
+}
+/// Arms a deadline `seconds` from now; the host's watchdog calls `tl_watch_expire` then.
+static inline void tl_watch_arm(lua_State *L, double seconds) {
+    tl_watch *w = tl_watch_of(L);
+    if (w) atomic_store(&w->deadline_ns, tl_monotonic_ns() + (long long)(seconds * 1e9));
+}
+/// From the watchdog thread, at the deadline: Lua code still running raises "trial timed out".
+static inline void tl_watch_expire(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    if (!w || atomic_load(&w->deadline_ns) == 0) return;
+    int none = TL_STOP_NONE;
+    atomic_compare_exchange_strong(&w->reason, &none, TL_STOP_TIMEOUT);
+    tl_watch_stop_next(L);
+}
+/// Removes the deadline and a timeout it caused, so the state runs code again.
+static inline void tl_watch_disarm(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    if (!w) return;
+    atomic_store(&w->deadline_ns, 0);
+    int timeout = TL_STOP_TIMEOUT;
+    atomic_compare_exchange_strong(&w->reason, &timeout, TL_STOP_NONE);
+    if (atomic_load(&w->reason) == TL_STOP_NONE) lua_sethook(L, NULL, 0, 0);
+}
+/// TL_STOP_TIMEOUT once the armed deadline has stopped Lua code.
+static inline int tl_watch_reason(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    return w ? atomic_load(&w->reason) : TL_STOP_NONE;
+}
 
 #endif

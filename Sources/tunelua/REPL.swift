@@ -6,13 +6,17 @@ import Glibc
 
 /// The interactive prompt, behaving like `lua`'s: an expression's values are printed, an
 /// incomplete statement continues on the next line, Ctrl-C interrupts a running computation,
-/// Ctrl-D exits. Line editing and history come from libedit.
+/// Ctrl-D exits, Tab completes names (`Completer`). Line editing and history come from libedit.
 struct REPL {
     let runner: ScriptRunner
+    /// False when `-v` already printed the version.
+    var banner = true
     var state: LuaState { runner.state }
 
     func run() {
-        print("tunelua \(Tunelua.version) (\(Tunelua.luaVersion))  Ctrl-D to exit")
+        if banner { print("tunelua \(Tunelua.version) (\(Tunelua.luaVersion))  Ctrl-D to exit") }
+        Completer.install(for: state)
+        defer { Completer.uninstall() }
         let historyPath = historyFile()
         if let historyPath { _ = read_history(historyPath) }
         defer {

@@ -23,7 +23,7 @@ final class ScriptRunner {
                 if let path = program.script {
                     try runner.state.run(file: path, arguments: program.arguments.map { .string($0) })
                 } else if let text = program.standardInput {
-                    try runner.state.run(text, chunkName: "=stdin")
+                    try runner.state.run(text, chunkName: "=stdin", arguments: program.arguments.map { .string($0) })
                 }
             }
             return nil
@@ -58,12 +58,13 @@ final class ScriptRunner {
         attempt { try state.run(code, chunkName: name) }
     }
 
-    /// Runs standard input's text as a script; `read` is told the text (workers run it too).
-    func runStandardInput(read: (String) -> Void = { _ in }) -> Bool {
+    /// Runs standard input's text as a script (`...` holds `arguments`, as for `lua - a b`);
+    /// `read` is told the text (workers run it too).
+    func runStandardInput(arguments: [String] = [], read: (String) -> Void = { _ in }) -> Bool {
         var text = ""
         while let line = readLine(strippingNewline: false) { text += line }
         read(text)
-        return attempt { try state.run(text, chunkName: "=stdin") }
+        return attempt { try state.run(text, chunkName: "=stdin", arguments: arguments.map { .string($0) }) }
     }
 
     private func attempt(_ body: () throws -> [LuaValue]) -> Bool {

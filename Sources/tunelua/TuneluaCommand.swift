@@ -14,7 +14,11 @@ struct TuneluaCommand: ParsableCommand {
             tunelua                     start the interactive REPL
             tunelua -i search.lua       run a script, then the REPL
             tunelua -e 'print(1)'       run a one-liner
+            tunelua - [args]            run the script read from standard input
+            tunelua -v                  print the version (then run what else is given)
+            tunelua --stubs DIR         write LuaLS annotation files for editors into DIR
             tunelua summary DIR/PROJECT print the results of an existing project
+            tunelua check DIR/PROJECT   check a project's database (read-only)
             """,
         version: "tunelua \(Tunelua.version) (\(Tunelua.luaVersion))"
     )
@@ -25,17 +29,23 @@ struct TuneluaCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.")
     var interactive = false
 
-    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Soft cap on the Lua heap, e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Cap on the process's memory (every Lua heap and the engine's buffers), e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
     var memoryLimit: String?
 
     @Option(name: .customLong("workers"), help: ArgumentHelp("Run each search with N workers (parallel trials; \"auto\" = one per CPU) unless its tuner says otherwise.", valueName: "n"))
     var workers: String?
 
+    @Flag(name: .customShort("v"), help: "Print the version, as `lua -v` does (then run the script or chunks, if any).")
+    var showVersion = false
+
+    @Option(name: .customLong("stubs"), help: ArgumentHelp("Write LuaLS annotation files (tunelua.lua, tunelua/keras.lua, tunelua/data.lua) into DIR and exit.", valueName: "dir"))
+    var stubsDirectory: String?
+
     /// The script and its arguments: everything from the first word that is not an option on,
     /// which `main` splits off before parsing so that options after it belong to the script.
     var script: [String] = []
 
-    enum CodingKeys: String, CodingKey { case chunks, interactive, memoryLimit, workers }
+    enum CodingKeys: String, CodingKey { case chunks, interactive, memoryLimit, workers, showVersion, stubsDirectory }
 
     /// Splits the command line as `lua` does: options, then the script and its arguments.
     static func split(_ arguments: [String]) -> (options: [String], script: [String]) {
@@ -43,7 +53,7 @@ struct TuneluaCommand: ParsableCommand {
         while i < arguments.count {
             let word = arguments[i]
             if word == "--" { return (Array(arguments[..<i]), Array(arguments[(i + 1)...])) }
-            if word == "-e" || word == "--memory-limit" || word == "--workers" { i += 2; continue }
+            if word == "-e" || word == "--memory-limit" || word == "--workers" || word == "--stubs" { i += 2; continue }
             if word.hasPrefix("-") && word != "-" { i += 1; continue }
             break
         }
@@ -52,8 +62,19 @@ struct TuneluaCommand: ParsableCommand {
     }
 
     func run() throws {
+        if showVersion { print(Self.configuration.version) }
+        if let stubsDirectory {
+            try Stubs.write(into: stubsDirectory)
+            return
+        }
+        // As `lua -v`: the version alone is the whole run unless there is something to run.
+        if showVersion && script.isEmpty && chunks.isEmpty && !interactive { return }
         if script.first == "summary" {
             try Summary.run(Array(script.dropFirst()))
+            return
+        }
+        if script.first == "check" {
+            try Check.run(Array(script.dropFirst()))
             return
         }
         var limit = LuaState.defaultMemoryLimit
@@ -63,11 +84,14 @@ struct TuneluaCommand: ParsableCommand {
             }
             limit = bytes
         }
+        LuaState.limitProcessMemory(limit)
         let scriptPath = script.first
         let repl = interactive || (scriptPath == nil && chunks.isEmpty)
         let readsStandardInput = repl && isatty(0) == 0 && !interactive
+        // `-` is the script read from standard input, as in `lua -` (workers run its text).
+        let scriptFromStandardInput = scriptPath == "-"
         // What workers run: the same chunks and script (standard input's text once it is read).
-        let program = ProgramBox(ScriptRunner.Program(chunks: chunks, script: scriptPath, arguments: Array(script.dropFirst())))
+        let program = ProgramBox(ScriptRunner.Program(chunks: chunks, script: scriptFromStandardInput ? nil : scriptPath, arguments: Array(script.dropFirst())))
         let canLaunch = scriptPath != nil || (!chunks.isEmpty && !repl) || readsStandardInput
         let launch: @Sendable (@escaping (LuaState) -> Void) -> Error? = { [limit] prepare in
             ScriptRunner.runWorker(program.program, memoryLimit: limit, host: program.host!, prepare: prepare)
@@ -86,12 +110,14 @@ struct TuneluaCommand: ParsableCommand {
         for chunk in chunks {
             guard runner.runChunk(chunk, name: "=(command line)") else { throw ExitCode(1) }
         }
-        if let scriptPath {
+        if scriptFromStandardInput {
+            guard runner.runStandardInput(arguments: Array(script.dropFirst()), read: { program.program.standardInput = $0 }) else { throw ExitCode(1) }
+        } else if let scriptPath {
             guard runner.runScript(scriptPath, arguments: Array(script.dropFirst())) else { throw ExitCode(1) }
         }
         if interactive || (scriptPath == nil && chunks.isEmpty) {
             if isatty(0) != 0 || interactive {
-                REPL(runner: runner).run()
+                REPL(runner: runner, banner: !showVersion).run()
             } else {
                 // As `lua` does: a non-terminal standard input is run as a script.
                 guard runner.runStandardInput(read: { program.program.standardInput = $0 }) else { throw ExitCode(1) }

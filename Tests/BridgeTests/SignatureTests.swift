@@ -1,7 +1,7 @@
 import Testing
 @testable import Bridge
 
-/// The calling conventions of LUA_API.md §2: positional, keyword table, or both in one table.
+/// The calling conventions of docs/reference.md (Calling conventions): positional, keyword table, or both in one table.
 struct SignatureTests {
     let state = try! LuaState()
     let dense = Signature("Dense", [

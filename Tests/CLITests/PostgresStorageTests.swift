@@ -107,7 +107,8 @@ struct PostgresStorageTests {
                   if t.status == "COMPLETED" and t.worker ~= self.tuner_id then theirs = theirs + 1 end
                 end
                 io.write("seen ", trial.trial_id, " ", theirs, "\\n"); io.flush()
-                local t = os.clock() + 0.05
+                -- Long enough that both processes are running before the search is over.
+                local t = os.clock() + 0.2
                 while os.clock() < t do end
                 return (x - 1) ^ 2
               end }

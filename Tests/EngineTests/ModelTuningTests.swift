@@ -7,6 +7,8 @@ final class ScalarModel: TunableModel {
     let parameters: Int?
     init(parameters: Int? = 10) { self.parameters = parameters }
     var trainableParameterCount: Int? { parameters }
+    private(set) var stopped = false
+    func stopTraining() { stopped = true }
     func weightsData() throws -> [UInt8] { withUnsafeBytes(of: weight.bitPattern) { Array($0) } }
     func loadWeights(_ data: [UInt8], origin: String) throws {
         guard data.count == 8 else { throw TestError("bad weights from \(origin)") }
@@ -42,6 +44,7 @@ final class ScriptedHypermodel: Hypermodel {
         for (i, loss) in series.enumerated() {
             model.weight = loss
             try observer.epochEnded(first + i, model: model, logs: ["val_loss": loss])
+            if model.stopped { return .history([("val_loss", Array(series[...i]))]) }
         }
         return .history([("val_loss", series)])
     }
@@ -197,5 +200,44 @@ struct ModelTuningTests {
         }
         #expect(!tuner.populateInitialSpace(hypermodel))
         #expect(tuner.oracle.hyperparameters.space.isEmpty)
+    }
+}
+
+/// Keras training under a pruner: every epoch's logs are intermediate values, committed at once,
+/// and a pruned trial stops at the end of the epoch with no further execution.
+struct ModelTuningPruningTests {
+    let dir = TempDirectory()
+
+    @Test func aPrunedTrialStopsAtTheEndOfItsEpochAndRunsNoMoreExecutions() throws {
+        let oracle = try RandomSearchOracle(objective: try Objective("val_loss", direction: "min"), maxTrials: 1, seed: 1)
+        oracle.pruner = try ThresholdPruner(upper: 2.5)
+        let tuner = try Tuner(oracle: oracle, directory: dir.path, projectName: "p", verbose: 0, output: { _ in })
+        tuner.modelTuning = try ModelTuning(executionsPerTrial: 2)
+        let hypermodel = ScriptedHypermodel(losses: [[2, 2.4, 3, 1, 1]])
+        let runner = ClosureTrialRunner { trial in try tuner.modelTuning.runTrial(trial, tuner: tuner, hypermodel: hypermodel) }
+        try tuner.search(runner)
+        let trial = oracle.orderedTrials[0]
+        #expect(trial.status == .pruned)
+        #expect(hypermodel.fits.count == 1)  // the second execution never starts
+        #expect(trial.intermediateValues.history("val_loss").map(\.value) == [2, 2.4, 3])  // stopped after epoch 2
+        #expect(trial.bestStep == 2)
+        tuner.close()
+        // stored as it happened
+        let reopened = try Tuner(oracle: try RandomSearchOracle(objective: try Objective("val_loss", direction: "min"), maxTrials: 1, seed: 1),
+                                 directory: dir.path, projectName: "p", verbose: 0, output: { _ in })
+        let stored = reopened.oracle.orderedTrials[0]
+        #expect(stored.status == .pruned)
+        #expect(stored.intermediateValues.history("val_loss").map(\.value) == [2, 2.4, 3])
+    }
+
+    @Test func withoutAPrunerEveryEpochIsStillAnIntermediateValue() throws {
+        let oracle = try RandomSearchOracle(objective: try Objective("val_loss", direction: "min"), maxTrials: 1, seed: 1)
+        let tuner = try Tuner(oracle: oracle, directory: dir.path, projectName: "q", verbose: 0, output: { _ in })
+        let hypermodel = ScriptedHypermodel(losses: [[3, 1, 2]])
+        try tuner.search(ClosureTrialRunner { trial in try tuner.modelTuning.runTrial(trial, tuner: tuner, hypermodel: hypermodel) })
+        let trial = oracle.orderedTrials[0]
+        #expect(trial.status == .completed)
+        #expect(trial.intermediateValues.history("val_loss").map(\.step) == [0, 1, 2])
+        #expect(trial.score == 1)  // trial.metrics still scores by the best epoch, as Keras Tuner
     }
 }

@@ -84,7 +84,7 @@ struct PostgresStoreTests {
         #expect {
             _ = try PostgresStore(url: other, projectName: "p")
         } throws: { error in
-            "\(error)".contains("written by a newer tunelua (format 99, this one reads 1)")
+            "\(error)".contains("written by a newer tunelua (format 99, this one reads \(PostgresStore.formatVersion))")
         }
     }
 }

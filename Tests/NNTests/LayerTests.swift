@@ -14,6 +14,13 @@ struct LayerTests {
         try checkGradients(Conv2D(filters: 1, kernelSize: [2], dilationRate: [2]), inputShape: [5, 5, 2], batch: 1)
     }
 
+    /// Over 1,024 output positions per image, each image is a block of its own: the kernel and
+    /// bias gradients are then sums of per-block shares (and swish keeps its pre-activations).
+    @Test func conv2DGradientsMatchFiniteDifferencesAcrossBlocks() throws {
+        try checkGradients(Conv2D(filters: 2, kernelSize: [3], padding: "same", activation: "swish"),
+                           inputShape: [33, 32, 1], batch: 3)
+    }
+
     @Test func conv2DSameOutputShapeIsCeilOfInputOverStride() throws {
         let c = try Conv2D(filters: 4, kernelSize: [3], strides: [2], padding: "same")
         var g = RandomGenerator(seed: 1)

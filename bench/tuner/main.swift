@@ -38,6 +38,7 @@ final class NullStore: ProjectStore {
     func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws {}
     func trialEnded(_ trial: Trial, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int,
                     endSeq: Int?, oracleState: String?) throws {}
+    func intermediateReported(trialId: String, step: Int, values: [(String, Double)]) throws {}
     func saveOracleState(_ state: String) throws {}
     func saveCheckpoint(trialId: String, step: Int, data: [UInt8], replacingOthers: Bool) throws {}
     func loadCheckpoint(trialId: String, step: Int?) throws -> [UInt8]? { nil }

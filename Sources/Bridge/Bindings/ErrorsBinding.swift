@@ -1,6 +1,6 @@
 /// `kt.errors.FailedTrialError(msg)`, `kt.errors.FatalError(msg)` and Keras Tuner 1.4's
 /// `FatalValueError`, `FatalTypeError`, `FatalRuntimeError` (subclasses of `FatalError`): error
-/// objects that keep their kind through `error(…)` all the way into the tuner (LUA_API.md §2).
+/// objects that keep their kind through `error(…)` all the way into the tuner (docs/reference.md, Errors).
 enum ErrorsBinding {
     /// The kinds that abort a search: `FatalError` and its Keras Tuner subclasses.
     static let fatalKinds: Set<String> = ["FatalError", "FatalValueError", "FatalTypeError", "FatalRuntimeError"]
@@ -16,6 +16,8 @@ enum ErrorsBinding {
           errors[kind] = cls
         end
         define("FailedTrialError", Object)
+        -- Optuna's `raise TrialPruned()`: the trial ends PRUNED (LUA_API.md §8).
+        define("TrialPruned", Object)
         define("FatalError", Object)
         -- Keras Tuner 1.4: `class FatalValueError(FatalError, ValueError)` and so on; here they
         -- extend FatalError, so `kt.errors.FatalError:is_instance(e)` holds for each.

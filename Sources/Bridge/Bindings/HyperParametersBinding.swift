@@ -2,7 +2,7 @@ import CLua
 import Engine
 
 /// `kt.HyperParameters` in Lua: the search space with Keras Tuner's methods. Both `hp.Float(…)`
-/// and `hp:Float(…)` work, as LUA_API.md §2 promises.
+/// and `hp:Float(…)` work, as docs/reference.md promises.
 enum HyperParametersBinding {
     static let conditionParams: [Signature.Param] = [.init("parent_name", .string), .init("parent_values", .any)]
     static let float = Signature("Float", [

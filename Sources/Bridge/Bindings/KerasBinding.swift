@@ -1,7 +1,7 @@
 import Engine
 import NN
 
-/// `require "tunelua.keras"`: Keras 3's Sequential API over the NN engine (LUA_API.md §4).
+/// `require "tunelua.keras"`: Keras 3's Sequential API over the NN engine (docs/reference.md).
 enum KerasBinding {
     // MARK: - Layers
 
@@ -223,6 +223,7 @@ enum KerasBinding {
         let keras = state.newTable()
         // keras.utils.set_random_seed's stream: this state's own.
         let seed = state.perState("keras.seed") { RandomSeed() }
+        let threads = state.trainingThreads
         let layers = state.newTable()
         for (name, signature, make) in layerSignatures {
             layers[name] = state.function(name: name) { call in
@@ -237,7 +238,7 @@ enum KerasBinding {
         }
         keras["Sequential"] = state.function(name: "Sequential") { call in
             let args = try Signature("Sequential", [.init("layers", .list), .init("name", .string), .init("trainable", .boolean)]).bind(call)
-            let model = ModelBox(try Sequential(name: args.string("name"), seed: seed))
+            let model = ModelBox(try Sequential(name: args.string("name"), seed: seed, threadPool: threads))
             for (i, item) in (args.table("layers")?.array ?? []).enumerated() {
                 guard case .userdata(let ref) = item else { throw args.error("layers", "item \(i + 1) is not a layer (got \(item.typeName))") }
                 switch state.objectValue(ref) {
@@ -358,7 +359,7 @@ enum KerasBinding {
         let models = state.newTable()
         models["load_model"] = state.function(name: "load_model") { call in
             guard let path = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
-            let model = try Sequential.load(path, seed: seed)
+            let model = try Sequential.load(path, seed: seed, threadPool: threads)
             let box = ModelBox(model)
             if let compiled = model.savedCompile {
                 box.optimizer = try compiled.optimizerConfig ?? optimizerConfig(.string(compiled.optimizer.lowercased()))

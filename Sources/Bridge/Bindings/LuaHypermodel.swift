@@ -98,4 +98,5 @@ extension ModelBox: TunableModel {
     }
     func weightsData() throws -> [UInt8] { try model.weightsData() }
     func loadWeights(_ data: [UInt8], origin: String) throws { try model.loadWeights(data: data, what: origin) }
+    func stopTraining() { model.stopTraining = true }
 }

@@ -39,6 +39,21 @@ final class LuaTrialRunner: TrialRunner {
         return TrialResultReader.read(results.first ?? .nil, state: state)
     }
 
+    /// `trial_timeout`: the state's count hook stops Lua code, and training stops between batches.
+    func running<T>(timeout: Double?, _ body: () throws -> T) throws -> T {
+        guard let timeout else { return try body() }
+        let interrupt = state.interrupt
+        interrupt.arm(timeout: timeout)
+        defer { interrupt.disarm() }
+        do {
+            return try body()
+        } catch {
+            // A timeout that surfaced as another error (training's cancellation, a wrapped error).
+            if !interrupt.isRequested, let seconds = interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
+            throw error
+        }
+    }
+
     func onSearchBegin(tuner: Tuner) throws { try hook("on_search_begin", []) }
     func onSearchEnd(tuner: Tuner) throws { try hook("on_search_end", []) }
     func onTrialBegin(_ trial: Trial, tuner: Tuner) throws { try hook("on_trial_begin", [.object(trial, TrialBinding.trialClass)]) }
@@ -78,7 +93,11 @@ final class LuaTrialRunner: TrialRunner {
             return try body()
         } catch let error as LuaError {
             if state.interrupt.isRequested { throw SearchInterrupted() }
+            // Before any more Lua runs: the timeout's hook would stop that too.
+            if let seconds = state.interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
             switch ErrorsBinding.kind(of: error, state: state) {
+            case "TrialPruned":
+                throw TrialPruned(ErrorsBinding.message(of: error, state: state))
             case "FailedTrialError":
                 throw FailedTrialError(ErrorsBinding.message(of: error, state: state), traceback: error.traceback)
             case let kind? where ErrorsBinding.isFatal(kind: kind):
@@ -95,7 +114,10 @@ extension LuaError: TracebackCarrying {}
 
 /// Reads what `run_trial` returned into the engine's `TrialResult`.
 enum TrialResultReader {
-    static func read(_ value: LuaValue, state: LuaState) -> TrialResult {
+    /// `nested` is set for the items of a returned list: a list there is reported as a list of
+    /// lists without reading it, so a cyclic or deep table never recurses.
+    static func read(_ value: LuaValue, state: LuaState, nested: Bool = false) -> TrialResult {
+        if nested, case .table(let table) = value, table.count > 0 { return .list([]) }
         switch value {
         case .nil: return .none
         case .integer(let i): return .number(Double(i))
@@ -104,7 +126,7 @@ enum TrialResultReader {
         case .table(let table):
             let pairs = table.pairs
             if !pairs.isEmpty && table.count == pairs.count {
-                return .list(table.array.map { read($0, state: state) })
+                return .list(table.array.map { read($0, state: state, nested: true) })
             }
             var metrics: [(String, Double)] = []
             for (key, item) in pairs {

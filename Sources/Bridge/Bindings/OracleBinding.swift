@@ -146,6 +146,10 @@ enum OracleBinding {
             throw LuaCallError("populate_space: not implemented; define function MyOracle:populate_space(trial_id) returning {status = \"RUNNING\", values = {…}}")
         }
         for (name, body) in TrialBinding.oracleClass.methods { oracle.method(name, body) }
+        oracle.table["__tostring"] = state.function(name: "__tostring") { call in
+            guard let o = call.handle(at: 1, as: Oracle.self) else { return call.results(.string("<Oracle>")) }
+            return call.results(.string(o.locked { ObjectDescriptions.oracle(o) }))
+        }
         for (name, getter) in TrialBinding.oracleClass.getters {
             oracle.getter(name) { call in
                 guard let handle = call.handle(at: 1, as: Oracle.self) else { return call.results(.nil) }

@@ -13,6 +13,50 @@ enum TrialBinding {
         c.getter("message") { (t: Trial) in t.message.map { .string($0) } ?? .nil }
         c.getter("worker") { (t: Trial) in t.worker.map { .string($0) } ?? .nil }
         c.getter("metrics") { (t: Trial) in .object(MetricsHandle(t), metricsClass) }
+        // LUA_API.md §8: intermediate values and pruning (Optuna's report / should_prune).
+        c.method("report") { call in
+            let t = try running(call)
+            guard let step = call.value(at: 2).integerValue else { throw call.typeError(2, expected: "integer step") }
+            let value = call.value(at: 3)
+            if let number = value.doubleValue {
+                try t.tuner.report(t.trial, step: Int(step), value: number)
+            } else if let table = value.tableValue {
+                var metrics: [(String, Double)] = []
+                for (key, item) in table.pairs {
+                    guard let name = key.stringValue, let number = item.doubleValue else {
+                        throw LuaCallError("report: argument #2 must map metric names to numbers (got \(key.typeName) key '\(key.description)' with a \(item.typeName) value)")
+                    }
+                    metrics.append((name, number))
+                }
+                try t.tuner.report(t.trial, step: Int(step), metrics: metrics.sorted { $0.0 < $1.0 })
+            } else {
+                throw call.typeError(3, expected: "number or table of metrics")
+            }
+            return 0
+        }
+        c.method("should_prune") { call in
+            let t = try running(call)
+            return call.results(.boolean(t.tuner.shouldPrune(t.trial)))
+        }
+        c.method("intermediate_values") { call in
+            guard let t = call.object(at: 1, as: Trial.self) else {
+                throw LuaCallError("intermediate_values: call it on a Trial, as trial:intermediate_values(name)")
+            }
+            let name: String
+            if call.value(at: 2).isNil {
+                guard let objective = t.tuner?.oracle.objective, !objective.isMulti else {
+                    throw call.typeError(2, expected: "metric name")
+                }
+                name = objective.name
+            } else {
+                guard let given = call.string(at: 2) else { throw call.typeError(2, expected: "metric name") }
+                name = given
+            }
+            let history = (t.tuner.map { tuner in tuner.oracle.locked { t.intermediateValues.history(name) } }) ?? t.intermediateValues.history(name)
+            return call.results(.array(history.map {
+                .dictionary([("step", .integer(Int64($0.step))), ("value", .number($0.value))])
+            }))
+        }
         c.method("summary") { call in
             guard let t = call.object(at: 1, as: Trial.self) else {
                 throw LuaCallError("summary: call it on a Trial, as trial:summary()")
@@ -22,10 +66,21 @@ enum TrialBinding {
         }
         c.metamethod("__tostring") { call in
             guard let t = call.object(at: 1, as: Trial.self) else { return call.results(.string("Trial")) }
-            return call.results(.string("Trial(\(t.trialId), \(t.status.rawValue), score=\(t.score.map { LuaValue.format($0) } ?? "nil"))"))
+            return call.results(.string(ObjectDescriptions.trial(t)))
         }
         return c
     }()
+
+    /// The trial of a `report`/`should_prune` call and the tuner running it.
+    private static func running(_ call: LuaCall) throws -> (trial: Trial, tuner: Tuner) {
+        guard let trial = call.object(at: 1, as: Trial.self) else {
+            throw LuaCallError("\(call.functionName): call it on a Trial, as trial:\(call.functionName)(…)")
+        }
+        guard let tuner = trial.tuner, trial.status == .running else {
+            throw LuaCallError("\(call.functionName): trial \(trial.trialId) is not running in a search (status \(trial.status.rawValue)); call it from run_trial")
+        }
+        return (trial, tuner)
+    }
 
     /// `trial.metrics`: a view of the trial's metric histories.
     final class MetricsHandle {
@@ -106,7 +161,8 @@ enum TrialBinding {
         c.getter("hyperparameters") { (o: Oracle) in .object(o.hyperparameters, HyperParametersBinding.luaClass) }
         c.getter("seed") { (o: Oracle) in .integer(Int64(bitPattern: o.seed)) }
         c.metamethod("__tostring") { call in
-            call.results(.string("<\((call.object(at: 1, as: Oracle.self)?.kind ?? "") + "Oracle")>"))
+            guard let o = call.object(at: 1, as: Oracle.self) else { return call.results(.string("<Oracle>")) }
+            return call.results(.string(o.locked { ObjectDescriptions.oracle(o) }))
         }
         // Workers' threads share the oracle: every read and write holds its lock.
         c.methods = c.methods.map { name, body in
@@ -140,12 +196,15 @@ final class ObjectiveBox {
     static let signature = Signature("Objective", [.init("name", .string, required: true), .init("direction", .string, required: true)])
 
     /// Reads an `objective=` argument: nil, a name, an Objective, or a list of those.
-    static func parse(_ value: LuaValue) throws -> Objective {
+    static func parse(_ value: LuaValue, inList: Bool = false) throws -> Objective {
         switch value {
         case .nil: return .defaultObjective
         case .string(let name): return try Objective.inferred(name)
+        case .table where inList:
+            // One level only, as in Keras Tuner: no recursion, so no cyclic or deep list can loop.
+            throw LuaCallError("objective: a list inside the objective list (each item must be a metric name or a kt.Objective)")
         case .table(let table):
-            let parts = try table.array.map { try parse($0) }
+            let parts = try table.array.map { try parse($0, inList: true) }
             guard !parts.isEmpty else { throw LuaCallError("objective: an empty list is not an objective") }
             return parts.count == 1 ? parts[0] : try Objective(multi: parts)
         case .userdata:

@@ -83,8 +83,16 @@ enum TunerBinding {
         .init("project_name", .string), .init("logger", .any), .init("tuner_id", .string), .init("overwrite", .boolean),
         .init("executions_per_trial", .integer), .init("storage", .string), .init("verbose", .any),
         .init("workers", .any), .init("deterministic", .boolean),
+        .init("pruner", .any), .init("max_time", .number), .init("trial_timeout", .number),
+        .init("stop_after_no_improvement", .integer),
         .init("heartbeat_interval", .number), .init("grace_period", .number),
     ]
+
+    /// A tuner constructor's parameters (the reference and the editor stubs read them too).
+    static func constructorParameters(_ factory: OracleFactory?) -> [Signature.Param] {
+        factory.map { tunerParameters.prefix(1) + OracleArguments.parameters + $0.parameters + tunerParameters.dropFirst() }
+            ?? [.init("oracle", .any)] + tunerParameters
+    }
 
     static func install(into module: LuaTable, state: LuaState) throws {
         module["Objective"] = state.function(name: "Objective") { call in
@@ -105,6 +113,7 @@ enum TunerBinding {
             tunerClass.initializer { call in try initialize(call, factory: factory, base: base, hyperModel: hyperModel) }
             module[factory.tunerName] = .table(tunerClass.table)
         }
+        PrunerBinding.install(into: module, state: state)
         let oracles = state.newTable()
         _ = try OracleBinding.install(into: oracles, state: state)
         module["oracles"] = .table(oracles)
@@ -134,8 +143,9 @@ enum TunerBinding {
             // A worker state's other tuners: the main state ran (or runs) their searches.
             if call.handle(at: 1, as: DormantTuner.self) != nil { return 0 }
             let h = try handle(call)
-            let arguments = call.values(from: 2)
+            var arguments = call.values(from: 2)
             let verbose = arguments.last?.tableValue?["verbose"].integerValue.map(Int.init)
+            let maxTime = try searchMaxTime(&arguments, state: call.state)
             // Again if the constructor's build failed (it may need what the script set up after it).
             if h.tuner.oracle.hyperparameters.space.isEmpty && !h.hypermodel.isNil {
                 h.tuner.populateInitialSpace(h.adapter(call.state))
@@ -153,7 +163,7 @@ enum TunerBinding {
             let interrupt = call.state.interrupt
             h.tuner.interruptRequested = { interrupt.isRequested }
             do {
-                try search(h, runner: runner, verbose: verbose, state: call.state)
+                try search(h, runner: runner, verbose: verbose, maxTime: maxTime, state: call.state)
             } catch is FatalError {
                 if let original = runner.lastFatal { throw original }
                 throw LuaCallError("search stopped by a FatalError")
@@ -247,7 +257,8 @@ enum TunerBinding {
         }
         tuner.table["__tostring"] = state.function(name: "__tostring") { call in
             let name = call.value(at: 1).tableValue?.metatable?["__name"].stringValue ?? "Tuner"
-            return call.results(.string("<\(name)>"))
+            guard let h = call.handle(at: 1, as: TunerHandle.self) else { return call.results(.string("<\(name)>")) }
+            return call.results(.string(h.tuner.oracle.locked { ObjectDescriptions.tuner(name, h.tuner, closed: h.closedBecause != nil) }))
         }
         return tuner
     }
@@ -259,8 +270,7 @@ enum TunerBinding {
     static func initialize(_ call: LuaCall, factory: OracleFactory?, base: ExtendableClass, hyperModel: ExtendableClass) throws -> Int32 {
         let name = factory?.tunerName ?? "Tuner"
         // Keras Tuner's order: `Tuner(oracle, hypermodel, …)`, `RandomSearch(hypermodel, objective, …)`.
-        let params = factory.map { tunerParameters.prefix(1) + OracleArguments.parameters + $0.parameters + tunerParameters.dropFirst() }
-            ?? [.init("oracle", .any)] + tunerParameters
+        let params = constructorParameters(factory)
         let signature = Signature(name, params, acceptsExtraKeywords: true)
         let args = try signature.bind(call, from: 2)
         guard let instance = call.value(at: 1).tableValue else { throw LuaCallError("\(name): constructor called without an instance") }
@@ -326,6 +336,15 @@ enum TunerBinding {
                                  class: TunerHandle.luaClass, on: instance)
             return 0
         }
+        // Before the project opens: a stored search restores the pruner's state into it.
+        if !args["pruner"].isNil {
+            guard let pruner = PrunerBinding.pruner(in: args["pruner"], state: call.state) else {
+                throw args.error("pruner", "must be a pruner such as kt.pruners.MedianPruner{…} (got \(call.state.typeName(of: args["pruner"])))")
+            }
+            oracle.pruner = pruner
+        }
+        let budget = try SearchBudget(maxTime: args.double("max_time"), trialTimeout: args.double("trial_timeout"),
+                                      stopAfterNoImprovement: args.integer("stop_after_no_improvement"))
         let projects = call.state.perState("tunelua.projects") { OpenProjects() }
         // An earlier tuner of this script holds the project: it hands it over.
         projects.holder(of: path)?.close(because: "its project was reopened by a newer tuner")
@@ -347,6 +366,7 @@ enum TunerBinding {
         engineTuner.modelTuning = try ModelTuning(executionsPerTrial: args.integer("executions_per_trial", default: 1),
                                                   maxModelSize: args.integer("max_model_size"),
                                                   overridesCompile: !compile.isEmpty)
+        engineTuner.budget = budget
         let handle = TunerHandle(tuner: engineTuner, projectPath: path, hypermodel: hypermodel, compile: compile, oracleValue: oracleValue,
                                  workers: workers, deterministic: deterministic)
         projects.opened(path, by: handle)
@@ -361,17 +381,21 @@ enum TunerBinding {
     // MARK: - Searching
 
     /// The main state's search: alone, or with `workers - 1` more states that run the script up
-    /// to this tuner's `search()` and take trials there (LUA_API.md §7).
-    static func search(_ h: TunerHandle, runner: LuaTrialRunner, verbose: Int?, state: LuaState) throws {
+    /// to this tuner's `search()` and take trials there (docs/reference.md, Parallel search).
+    static func search(_ h: TunerHandle, runner: LuaTrialRunner, verbose: Int?, maxTime: Double?, state: LuaState) throws {
         guard h.workers > 1, let host = state.scriptHost, host.canLaunch else {
             if h.workers > 1 {
                 Console.writeError("warning: workers = \(h.workers) needs a script file (tunelua --workers \(h.workers) search.lua); this search runs one worker\n")
             }
-            try h.tuner.search(runner, verbose: verbose)
+            try h.tuner.search(runner, verbose: verbose, maxTime: maxTime)
             return
         }
-        let session = h.tuner.beginSearch(workers: h.workers, deterministic: h.deterministic, verbose: verbose)
+        let session = h.tuner.beginSearch(workers: h.workers, deterministic: h.deterministic, verbose: verbose, maxTime: maxTime)
         let pool = WorkerPool(session: session, host: host, projectPath: h.projectPath)
+        // This state trains as one of the workers until the search ends.
+        let threads = state.trainingThreads, alone = threads.threadCount
+        threads.threadCount = WorkerCount.trainingThreads(workers: h.workers)
+        defer { threads.threadCount = alone }
         let interrupt = state.interrupt
         session.stopWorkers = {
             pool.interruptAll()
@@ -399,6 +423,19 @@ enum TunerBinding {
             throw failure.portable
         }
         try runner.onSearchEnd(tuner: h.tuner)
+    }
+
+    /// `search{…, max_time = s}`: the tuner's own keyword, taken out of the table that goes on to
+    /// `run_trial` and `fit` (LUA_API.md §8).
+    static func searchMaxTime(_ arguments: inout [LuaValue], state: LuaState) throws -> Double? {
+        guard let options = arguments.last?.tableValue, !options.hasMetatable, !options["max_time"].isNil else { return nil }
+        guard let seconds = options["max_time"].doubleValue, seconds > 0 else {
+            throw LuaCallError("search: argument 'max_time' must be a positive number of seconds (got \(options["max_time"].description))")
+        }
+        let rest = state.newTable()
+        for (key, value) in options.pairs where key.stringValue != "max_time" { rest.set(key, value) }
+        arguments[arguments.count - 1] = .table(rest)
+        return seconds
     }
 
     /// A warning on standard error at the user's line, as Python's `warnings.warn` prints one.

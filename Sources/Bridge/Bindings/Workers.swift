@@ -1,4 +1,5 @@
 import Engine
+import NN
 import Foundation
 
 /// What the command tells every Lua state it runs: how to start one more state running the same
@@ -66,6 +67,9 @@ enum WorkerCount {
         return 1
     }
 
+    /// Each worker's training threads: the cores shared out, so workers never oversubscribe them.
+    static func trainingThreads(workers: Int) -> Int { max(1, ThreadPool.availableCores / max(1, workers)) }
+
     static func parse(_ value: LuaValue, source: String) throws -> Int {
         if value.stringValue == "auto" { return ProcessInfo.processInfo.activeProcessorCount }
         let number = value.integerValue ?? value.stringValue.flatMap { Int64($0) }
@@ -104,6 +108,7 @@ final class WorkerPool: @unchecked Sendable {
                 let context = WorkerContext(session: session, projectPath: projectPath, name: name)
                 let error = host.launch? { state in
                     state.setPerState("tunelua.worker", context)
+                    state.trainingThreads.threadCount = WorkerCount.trainingThreads(workers: self.session.workers)
                     self.lock.withLock { self.interrupts.append(state.interrupt) }
                     // A worker that starts after the search stopped leaves at once.
                     if self.session.error != nil { state.interrupt.request() }

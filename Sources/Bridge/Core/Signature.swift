@@ -1,4 +1,4 @@
-/// A Python-style signature for a Swift function exposed to Lua, and the binder of LUA_API.md §2:
+/// A Python-style signature for a Swift function exposed to Lua, and the binder of docs/reference.md's calling conventions:
 /// `f(a, b, {c = 1})`, `f{a, b, c = 1}` and `f{a = …, b = …}` all bind the same way.
 ///
 ///     let dense = Signature("Dense", [.init("units", .integer, required: true),

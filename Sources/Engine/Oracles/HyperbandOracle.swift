@@ -148,7 +148,7 @@ public final class HyperbandOracle: Oracle {
         let promoted = Set(current.compactMap(\.pastId))
         let unpromoted = previous.compactMap { trials[$0.id] }.filter { !promoted.contains($0.trialId) }
         let completed = unpromoted.filter { $0.status == .completed && $0.score != nil }
-        let failed = unpromoted.filter { $0.status == .failed }
+        let failed = unpromoted.filter { $0.status == .failed || $0.status == .pruned }
         guard !completed.isEmpty, completed.count + failed.count > previousSize - target - current.count else { return nil }
         let maximize = objective.direction == .max
         let best = completed.min { a, b in maximize ? a.score! > b.score! : a.score! < b.score! }!

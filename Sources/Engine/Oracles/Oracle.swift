@@ -38,6 +38,10 @@ open class Oracle {
     private var consecutiveFailures = 0
     /// How many duplicate draws in a row random sampling tolerates before checking exhaustion.
     public var maxCollisions = 20
+    /// Stops running trials early from their intermediate values (`pruner = …`); nil = never.
+    public var pruner: (any Pruner)?
+    /// Optuna's `study_name` for the pruner (the project name: Hyperband's brackets hash it).
+    public var studyName = ""
     /// Serializes use by several workers' threads (the search loop, and user code reading trials
     /// while it runs). Recursive: a Lua oracle's `populate_space` reads the oracle it runs in.
     private let lock = NSRecursiveLock()
@@ -222,6 +226,9 @@ open class Oracle {
             trial.metrics.removeAll()
             trial.score = nil
             trial.bestStep = 0
+            trial.intermediateValues.removeAll()
+            trial.pruneRequested = false
+            pruner?.forget(trialId: id)
             return trial
         }
         let index = orderedTrials.count
@@ -281,6 +288,7 @@ open class Oracle {
             throw EngineError(.notFound, "end_trial: no trial with id '\(trial.trialId)'")
         }
         try updateSpace(trial.hyperparameters)
+        if known.status == .pruned { scorePruned(known) }
         if known.status == .completed {
             scoreTrial(known)
             if known.score == nil || known.score!.isNaN {
@@ -386,6 +394,7 @@ open class Oracle {
             ("rng", rng.json),
             ("hyperparameters", hyperparameters.spaceJSON),
             ("extra", extraState()),
+            ("pruner", prunerState),
         ])
     }
 
@@ -419,6 +428,8 @@ open class Oracle {
         out += space
         out += ",\"extra\":"
         extraState().encode(into: &out)
+        out += ",\"pruner\":"
+        prunerState.encode(into: &out)
         out += "}"
         return out
     }
@@ -439,6 +450,7 @@ open class Oracle {
         space.ensureActiveValues()
         hyperparameters = space
         try restoreExtraState(state["extra"] ?? .null)
+        try restorePruner(state["pruner"] ?? .null)
     }
 
     /// Puts stored trials back (creation order). Trials that were RUNNING (the process died or was

@@ -74,6 +74,7 @@ public final class TPEOracle: Oracle {
         var scores: [Double] = []
         var pending: [[Double?]] = []
         var tried = Set<[Double]>()
+        var pruned: [(encoding: [Double?], rank: (Double, Double))] = []
         for trial in orderedTrials where trial.trialId != trialId {
             let encoding = encodings.encoding(of: trial, in: model, of: hyperparameters)
             tried.insert(encoding.full)
@@ -85,14 +86,30 @@ public final class TPEOracle: Oracle {
                 }
             case .running:
                 pending.append(encoding.partial)
+            case .pruned:
+                pruned.append((encoding.partial, Self.prunedRank(trial, sign: sign)))
             default:
                 break
             }
+        }
+        // Optuna's TPE ranks pruned trials after every completed one: more steps first, then the
+        // last intermediate value. The proposer reads scores only as ranks, so scores past the
+        // worst completed one, in that order, place them exactly there.
+        let worst = scores.max() ?? 0
+        for (i, p) in pruned.sorted(by: { $0.rank < $1.rank }).enumerated() {
+            observed.append(p.encoding)
+            scores.append(worst + 1 + Double(i))
         }
         return try designThenModel(model, scoredTrials: observed.count, designPoints: max(nStartupTrials, 1)) {
             proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
                              pending: pending, tried: tried, generator: &rng)
         }
+    }
+
+    /// Optuna's `_get_pruned_trial_score`: (-last step, signed last value), NaN last.
+    static func prunedRank(_ trial: Trial, sign: Double) -> (Double, Double) {
+        guard let step = trial.intermediateValues.lastStep, let value = trial.intermediateValues.objective[step] else { return (1, 0) }
+        return (-Double(step), value.isNaN ? .infinity : sign * value)
     }
 
     public override func extraState() -> JSON {

@@ -21,6 +21,9 @@ public protocol ProjectStore: AnyObject {
     /// Metrics reported at `step` while a trial runs (appended, never rewritten).
     func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws
 
+    /// Intermediate values a running trial reported at `step` (`trial:report`, Keras epochs).
+    func intermediateReported(trialId: String, step: Int, values: [(String, Double)]) throws
+
     /// A trial run ends: status, score, best step, message, values; `metrics` reported with it
     /// are written in the same transaction. `endSeq` orders finished trials.
     func trialEnded(_ trial: Trial, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int,

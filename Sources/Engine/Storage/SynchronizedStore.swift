@@ -27,6 +27,9 @@ final class SynchronizedStore: ProjectStore {
     func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws {
         try locked { try base.metricsReported(trialId: trialId, metrics: metrics, step: step) }
     }
+    func intermediateReported(trialId: String, step: Int, values: [(String, Double)]) throws {
+        try locked { try base.intermediateReported(trialId: trialId, step: step, values: values) }
+    }
     func trialEnded(_ trial: Trial, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int,
                     endSeq: Int?, oracleState: String?) throws {
         try locked { try base.trialEnded(trial, metrics: metrics, step: step, endSeq: endSeq, oracleState: oracleState) }

@@ -42,7 +42,9 @@ final class Display {
         let now = Display.monotonic()
         let taken = Display.formatDuration(now - (trialStart[trial.trialId] ?? now))
         let number = oracle.maxTrials.map { "\(trial.index + 1)/\($0)" } ?? "\(trial.index + 1)"
-        var out = "Trial \(number) Complete [\(taken)]\n"
+        var out = trial.status == .pruned
+            ? "Trial \(number) pruned at step \(trial.intermediateValues.lastStep ?? 0) [\(taken)]\n"
+            : "Trial \(number) Complete [\(taken)]\n"
         if let score = trial.score { out += "\(oracle.objective.name): \(PyFormat.repr(score))\n" }
         out += "\n"
         let best = oracle.getBestTrials(1).first?.score

@@ -13,8 +13,9 @@ import Foundation
 public final class SearchSession: @unchecked Sendable {
     public let tuner: Tuner
     public let workers: Int
-    /// With `deterministic`, trials are proposed in batches of `workers`, each batch after the
-    /// previous one has ended, so model-based proposals never depend on which worker finished first.
+    /// With `deterministic`, trials are proposed in batches of `workers`, made together once the
+    /// previous batch has ended, so model-based proposals never depend on which worker finished
+    /// first or joined last.
     public let deterministic: Bool
     /// Called once when the search must stop early, so the other workers' running trials end too
     /// (the Lua bridge interrupts their states).
@@ -22,15 +23,21 @@ public final class SearchSession: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var running = 0
-    private var batchIssued = 0
+    /// The current deterministic batch's trials that no worker has taken yet (and whether each is
+    /// a retry).
+    private var prepared: [(trial: Trial, isRetry: Bool)] = []
     private var stopError: Error?
     private var finished = false
     private var reasonShown = false
+    /// This run's limits; `max_time` counts from `startedAt` (a resumed search starts anew).
+    let budget: SearchBudget
+    let startedAt = Display.monotonic()
 
-    init(tuner: Tuner, workers: Int, deterministic: Bool) {
+    init(tuner: Tuner, workers: Int, deterministic: Bool, budget: SearchBudget = .none) {
         self.tuner = tuner
         self.workers = max(1, workers)
         self.deterministic = deterministic
+        self.budget = budget
     }
 
     /// Whether the search stopped because of an error (set once; the first wins).
@@ -73,33 +80,48 @@ public final class SearchSession: @unchecked Sendable {
             if tuner.interruptRequested() {
                 throw EngineError(.interrupted, "search: interrupted before trial \(tuner.oracle.orderedTrials.count + 1); the project can be resumed")
             }
-            if deterministic && batchIssued >= workers {
-                if running > 0 { condition.wait(); continue }
-                batchIssued = 0
+            if !prepared.isEmpty {
+                let next = prepared.removeFirst()
+                return try tuner.store.decide(tuner.oracle) { try begin(next.trial, isRetry: next.isRetry, worker: worker) }
             }
+            // A new batch only when the last one has ended.
+            if deterministic && running > 0 { condition.wait(); continue }
             // Until the space is known, one trial at a time (it declares the space as it runs).
             if running > 0 && tuner.oracle.hyperparameters.space.isEmpty && tuner.oracle.retryQueue.isEmpty {
                 condition.wait()
                 continue
             }
-            let oracle = tuner.oracle
-            // A shared store refreshes the oracle with other processes' changes under its lock first.
-            let trial = try tuner.store.decide(oracle) { () throws -> Trial in
-                let isRetry = !oracle.retryQueue.isEmpty
-                let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
-                if trial.status == .running {
-                    trial.worker = worker
-                    try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : oracle.stateText())
-                }
-                return trial
+            if let reason = budget.reasonToStop(oracle: tuner.oracle, startedAt: startedAt, now: Display.monotonic()) {
+                if !reasonShown { reasonShown = true; tuner.display.line(reason) }
+                finished = true
+                condition.broadcast()
+                return nil
             }
+            let oracle = tuner.oracle
+            let propose = { () throws -> (trial: Trial, isRetry: Bool) in
+                let isRetry = !oracle.retryQueue.isEmpty
+                return (try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }, isRetry)
+            }
+            // A shared store refreshes the oracle with other processes' changes under its lock
+            // first, and commits the trial's start with the decision.
+            let decided = try tuner.store.decide(oracle) { () throws -> (trial: Trial, begun: Trial?) in
+                let (trial, isRetry) = try propose()
+                guard trial.status == .running else { return (trial, nil) }
+                // The rest of a deterministic batch, proposed now with this trial pending (but
+                // never while the first trial is still declaring the space).
+                while deterministic && prepared.count < workers - 1 && !oracle.hyperparameters.space.isEmpty {
+                    let next = try propose()
+                    guard next.trial.status == .running else { break }
+                    prepared.append(next)
+                }
+                return (trial, try begin(trial, isRetry: isRetry, worker: worker))
+            }
+            let trial = decided.trial
             let peerWait = trial.status == .running ? nil : tuner.store.peerWait
             switch trial.status {
             case .running:
-                running += 1
-                batchIssued += 1
-                tuner.display.trialBegan(trial, oracle: oracle, worker: workers > 1 ? worker : nil)
-                return trial
+                if !prepared.isEmpty { condition.broadcast() }
+                return decided.begun ?? trial
             case .stopped where running == 0 && peerWait == nil, .idle where running == 0 && peerWait == nil:
                 if trial.status == .stopped, let reason = oracle.stopReason, !reasonShown {
                     reasonShown = true
@@ -114,6 +136,16 @@ public final class SearchSession: @unchecked Sendable {
                 if let peerWait { _ = condition.wait(until: Date(timeIntervalSinceNow: peerWait)) } else { condition.wait() }
             }
         }
+    }
+
+    /// Hands `trial` to `worker`: recorded as started, shown. Called under the lock.
+    private func begin(_ trial: Trial, isRetry: Bool, worker: String) throws -> Trial {
+        running += 1
+        trial.worker = worker
+        trial.tuner = tuner
+        try tuner.store.trialStarted(trial, rerun: isRetry, worker: worker, oracleState: isRetry ? nil : tuner.oracle.stateText())
+        tuner.display.trialBegan(trial, oracle: tuner.oracle, worker: workers > 1 ? worker : nil)
+        return trial
     }
 
     /// Runs one trial (outside the lock) and records its end (inside it).
@@ -134,8 +166,10 @@ public final class SearchSession: @unchecked Sendable {
         // Set on the trial under the lock: other workers' proposals read every trial's status.
         var ending: (status: TrialStatus, message: String?) = (.completed, nil)
         do {
-            let result = try runner.runTrial(trial, tuner: tuner)
+            let result = try runner.running(timeout: budget.trialTimeout) { try runner.runTrial(trial, tuner: tuner) }
             if tuner.interruptRequested() || error != nil { throw SearchInterrupted() }
+            // A pruned run's result is ignored (a bare `return` included): its values are the reports.
+            if trial.pruneRequested { throw TrialPruned() }
             let converted = try result.metricsAndStep(objective: oracle.objective)
             step = converted.step
             try oracle.locked { _ = try oracle.updateTrial(trial.trialId, metrics: converted.metrics, step: step) }
@@ -151,6 +185,10 @@ public final class SearchSession: @unchecked Sendable {
             stop(with: error)
             requeue(trial)
             throw error
+        } catch is TrialPruned {
+            ending = (.pruned, nil)
+        } catch let error as TrialTimedOut {
+            ending = (.failed, error.description)
         } catch let error as FailedTrialError {
             ending = (.failed, Tuner.describe(error))
         } catch {

@@ -16,6 +16,12 @@ public final class Trial {
     public var runCount = 0
     /// The worker that ran it last (`tuner0`, `tuner1`, …, Keras Tuner's `tuner_id` convention).
     public var worker: String?
+    /// What the trial reported while running (Optuna's `intermediate_values`), apart from `metrics`.
+    public var intermediateValues = IntermediateValues()
+    /// Set once the pruner said to stop: the run then ends PRUNED whatever it returns.
+    public var pruneRequested = false
+    /// The tuner running the trial, so `trial:report` reaches its oracle and store.
+    public internal(set) weak var tuner: Tuner?
 
     public init(trialId: String, index: Int, hyperparameters: HyperParameters, status: TrialStatus = .running) {
         self.trialId = trialId

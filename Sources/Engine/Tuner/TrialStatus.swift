@@ -9,4 +9,6 @@ public enum TrialStatus: String, Sendable, CaseIterable {
     case completed = "COMPLETED"
     /// Out of retries, or failed with `FailedTrialError`.
     case failed = "FAILED"
+    /// Stopped early by the pruner (or by `TrialPruned`): never best, never retried.
+    case pruned = "PRUNED"
 }

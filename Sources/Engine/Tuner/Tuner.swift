@@ -21,6 +21,8 @@ public final class Tuner {
     public let reloaded: Bool
     /// How model tuning builds, trains and checkpoints (`executions_per_trial`, `max_model_size`, …).
     public var modelTuning = ModelTuning.standard
+    /// `max_time`, `trial_timeout`, `stop_after_no_improvement` (LUA_API.md §8).
+    public var budget = SearchBudget.none
     /// Where a failed trial's message and traceback go while the search runs (standard error).
     public var errorOutput: (String) -> Void = Tuner.standardError
 
@@ -87,19 +89,23 @@ public final class Tuner {
     /// Throws: `FatalError` from user code; `EngineError` of kind `.searchAborted` (consecutive
     /// failures), `.invalidResult` (run_trial returned something unusable), `.interrupted`
     /// (Ctrl-C), or a storage error. In every case the project stays resumable.
-    public func search(_ runner: TrialRunner, verbose: Int? = nil) throws {
-        let session = beginSearch(workers: 1, verbose: verbose)
+    public func search(_ runner: TrialRunner, verbose: Int? = nil, maxTime: Double? = nil) throws {
+        let session = beginSearch(workers: 1, verbose: verbose, maxTime: maxTime)
         try runner.onSearchBegin(tuner: self)
         try session.work(runner, worker: tunerId)
         try runner.onSearchEnd(tuner: self)
     }
 
     /// Starts a search that `workers` workers run together, each calling the session's `work`.
-    public func beginSearch(workers: Int, deterministic: Bool = false, verbose: Int? = nil) -> SearchSession {
+    /// `maxTime`, when given, replaces the tuner's `max_time` for this run.
+    public func beginSearch(workers: Int, deterministic: Bool = false, verbose: Int? = nil, maxTime: Double? = nil) -> SearchSession {
         if let verbose { self.verbose = verbose }
         oracle.interruptRequested = interruptRequested
+        oracle.studyName = store.location.split(separator: "/").last.map(String.init) ?? ""
         display.searchBegan()
-        return SearchSession(tuner: self, workers: workers, deterministic: deterministic)
+        var budget = self.budget
+        if let maxTime { budget.maxTime = maxTime }
+        return SearchSession(tuner: self, workers: workers, deterministic: deterministic, budget: budget)
     }
 
     /// Reports metrics while a trial runs (for per-epoch reports); committed at once.

@@ -11,6 +11,16 @@ public enum BLAS {
     public static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// Sets OpenBLAS to one thread unless it is already. Training splits its products across its
+    /// own pool, whose size each caller chooses; OpenBLAS's count is one setting for the whole
+    /// process, and its threads inside each of the pool's would oversubscribe the cores (and its
+    /// threaded path allocates on every call). `configureAtStartup(threads: 1)` does the same
+    /// earlier and better (no idle OpenBLAS threads started at all); this covers processes that
+    /// skip it, such as the test runner.
+    static func keepSingleThreaded() {
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+    }
+
     /// The kernel family OpenBLAS chose at load time ("SkylakeX", "Haswell", "Prescott", …).
     public static var coreName: String { String(cString: openblas_get_corename()) }
 

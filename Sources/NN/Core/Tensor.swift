@@ -30,14 +30,15 @@ public struct Tensor: Sendable, Equatable {
     /// The same scalars under another shape; one dimension may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) -> Tensor? {
         var dims = newShape
-        let known = dims.filter { $0 != -1 }.reduce(1, *)
         let unknown = dims.indices.filter { dims[$0] == -1 }
         if unknown.count > 1 || dims.contains(where: { $0 < -1 }) { return nil }
+        // Checked: a shape whose product overflows is simply not this tensor's shape.
+        guard let known = ShapeArithmetic.count(dims.filter { $0 != -1 }) else { return nil }
         if let i = unknown.first {
             guard known > 0, count % known == 0 else { return nil }
             dims[i] = count / known
         }
-        guard dims.reduce(1, *) == count else { return nil }
+        guard ShapeArithmetic.count(dims) == count else { return nil }
         return Tensor(shape: dims, scalars: scalars)
     }
 
@@ -48,6 +49,13 @@ public struct Tensor: Sendable, Equatable {
         let n = newShape.reduce(1, *)
         if n != scalars.count { scalars = [Float](repeating: 0, count: n) }
         shape = newShape
+    }
+
+    /// `resize(to: [rows] + sampleShape)` without building that array when the shape is already it
+    /// (the batch-after-batch case, which must not allocate).
+    public mutating func resize(rows: Int, sampleShape: [Int]) {
+        if shape.count == sampleShape.count + 1, shape[0] == rows, shape.dropFirst().elementsEqual(sampleShape) { return }
+        resize(to: [rows] + sampleShape)
     }
 
     /// Rows `start..<end` (0-based) as a new tensor.

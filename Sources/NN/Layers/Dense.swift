@@ -19,6 +19,7 @@ public final class Dense: Layer {
     public var isBuilt: Bool { kernel != nil }
     private var inputDim = 0
     private var affine: AffineActivation
+    private lazy var pool = ThreadPool()
 
     public init(units: Int, activation: String? = nil, useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
@@ -54,6 +55,10 @@ public final class Dense: Layer {
             throw NNError.shape("Dense '\(name)' expects an input with at least one feature axis, got \(formatShape(inputShape))")
         }
         inputDim = last
+        try MemoryBudget.check([last, units], for: "the kernel of Dense '\(name)' (\(last) × \(units) float32)")
+        guard ShapeArithmetic.count(Array(inputShape.dropLast()) + [units]) != nil else {
+            throw NNError.shape("Dense '\(name)': output \(formatShape(Array(inputShape.dropLast()) + [units])) has too many values per sample")
+        }
         kernel = Parameter(name: "\(name)/kernel", value: kernelInitializer.make([last, units], generator: &generator))
         bias = useBias ? Parameter(name: "\(name)/bias", value: biasInitializer.make([units], generator: &generator)) : nil
         outputShape = Array(inputShape.dropLast()) + [units]
@@ -61,8 +66,8 @@ public final class Dense: Layer {
     }
 
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
-        output.resize(to: [input.rows] + outputShape)
-        affine.forward(input, rows: input.count / inputDim, kernel: kernel!, bias: bias, into: &output)
+        output.resize(rows: input.rows, sampleShape: outputShape)
+        affine.forward(input, rows: input.count / inputDim, kernel: kernel!, bias: bias, into: &output, pool: pool)
     }
 
     public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
@@ -70,8 +75,10 @@ public final class Dense: Layer {
         if computeInputGradient { inputGradient.resize(to: input.shape) }
         affine.backward(input, rows: input.count / inputDim, output: output, outputGradient: outputGradient,
                         kernel: kernel!, bias: bias, computeInputGradient: computeInputGradient,
-                        inputGradient: &inputGradient)
+                        inputGradient: &inputGradient, pool: pool)
     }
+
+    public func use(_ pool: ThreadPool) { self.pool = pool }
 
     public func regularizationLoss(addGradients: Bool) -> Float {
         var total: Float = 0

@@ -42,8 +42,12 @@ public final class Dropout: Layer {
         guard lastWasTraining else { return }
         mask.resize(to: input.shape)
         let keep = 1 - rate, scale = 1 / (1 - rate)
+        // A local copy of the generator: drawing through the stored property pays an exclusivity
+        // check per number. The mask is the same stream either way.
+        var local = generator
+        defer { generator = local }
         mask.scalars.withUnsafeMutableBufferPointer { m in
-            for i in 0..<m.count { m[i] = generator.nextUnitFloat() < keep ? scale : 0 }
+            for i in 0..<m.count { m[i] = local.nextUnitFloat() < keep ? scale : 0 }
             output.scalars.withUnsafeMutableBufferPointer { y in
                 for i in 0..<y.count { y[i] *= m[i] }
             }

@@ -16,13 +16,16 @@ public final class Flatten: Layer {
     }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) throws -> [Int] {
-        outputShape = [inputShape.reduce(1, *)]
+        guard let count = ShapeArithmetic.count(inputShape) else {
+            throw NNError.shape("Flatten '\(name)': input \(formatShape(inputShape)) has too many values per sample")
+        }
+        outputShape = [count]
         isBuilt = true
         return outputShape
     }
 
     public func forward(_ input: Tensor, into output: inout Tensor, training: Bool) {
-        copyScalars(input, into: &output, shape: [input.rows] + outputShape)
+        copyScalars(input, into: &output, rows: input.rows, sampleShape: outputShape)
     }
 
     public func backward(input: Tensor, output: Tensor, outputGradient: Tensor,

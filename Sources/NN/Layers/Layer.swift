@@ -35,18 +35,34 @@ public protocol Layer: AnyObject {
     /// The regularization penalty added to the loss; when `addGradients`, also adds its gradient
     /// to the parameters' `gradient` (called after `backward`).
     func regularizationLoss(addGradients: Bool) -> Float
+
+    /// Hands the layer the threads its model trains on; layers that split their work keep it
+    /// (standalone, they use a pool of their own with every core).
+    func use(_ pool: ThreadPool)
 }
 
 extension Layer {
     public var declaredInputShape: [Int]? { nil }
     public var parameters: [Parameter] { [] }
     public func regularizationLoss(addGradients: Bool) -> Float { 0 }
+    public func use(_ pool: ThreadPool) {}
 }
 
 /// Copies a tensor's scalars into a reusable output buffer with a new shape.
 @inline(__always)
 func copyScalars(_ input: Tensor, into output: inout Tensor, shape: [Int]) {
     output.resize(to: shape)
+    input.scalars.withUnsafeBufferPointer { src in
+        output.scalars.withUnsafeMutableBufferPointer { dst in
+            dst.baseAddress!.update(from: src.baseAddress!, count: src.count)
+        }
+    }
+}
+
+/// `copyScalars` into shape `[rows] + sampleShape`, without allocating that shape batch after batch.
+@inline(__always)
+func copyScalars(_ input: Tensor, into output: inout Tensor, rows: Int, sampleShape: [Int]) {
+    output.resize(rows: rows, sampleShape: sampleShape)
     input.scalars.withUnsafeBufferPointer { src in
         output.scalars.withUnsafeMutableBufferPointer { dst in
             dst.baseAddress!.update(from: src.baseAddress!, count: src.count)

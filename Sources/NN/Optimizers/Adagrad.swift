@@ -30,13 +30,15 @@ public final class Adagrad: RestorableOptimizer {
     public func apply(to parameters: [Parameter]) {
         let lr = learningRate.value(atStep: engine.iterations)
         let epsilon = self.epsilon
-        engine.step(parameters, learningRate: lr) { w, g, s, n in
+        engine.step(parameters, learningRate: lr) { w, g, s, _, n in
             for i in 0..<n {
                 s[i] += g[i] * g[i]
                 w[i] -= lr * g[i] / (s[i] + epsilon).squareRoot()
             }
         }
     }
+
+    public func use(_ pool: ThreadPool) { engine.pool = pool }
 
     public func stateSnapshot(for parameters: [Parameter]) -> OptimizerState { engine.snapshot(for: parameters) }
     public func restoreState(_ state: OptimizerState, for parameters: [Parameter]) throws(OptimizerError) {

@@ -47,10 +47,10 @@ public final class Adam: RestorableOptimizer {
         let t = Double(engine.iterations + 1)
         let alpha = Float(Double(lr) * (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))
         let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2, epsilon = self.epsilon, amsgrad = self.amsgrad
-        engine.step(parameters, learningRate: lr) { w, g, s, n in
-            let m = s, v = s + n
+        engine.step(parameters, learningRate: lr) { w, g, s, stride, n in
+            let m = s, v = s + stride
             if amsgrad {
-                let vHat = s + 2 * n
+                let vHat = s + 2 * stride
                 for i in 0..<n {
                     m[i] += (g[i] - m[i]) * oneMinusBeta1
                     v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2
@@ -66,6 +66,8 @@ public final class Adam: RestorableOptimizer {
             }
         }
     }
+
+    public func use(_ pool: ThreadPool) { engine.pool = pool }
 
     public func stateSnapshot(for parameters: [Parameter]) -> OptimizerState { engine.snapshot(for: parameters) }
     public func restoreState(_ state: OptimizerState, for parameters: [Parameter]) throws(OptimizerError) {

@@ -25,6 +25,8 @@ public final class AdamW: RestorableOptimizer {
                         globalClipnorm: globalClipnorm)
     }
 
+    public func use(_ pool: ThreadPool) { adam.use(pool) }
+
     public func apply(to parameters: [Parameter]) { adam.apply(to: parameters) }
     public func stateSnapshot(for parameters: [Parameter]) -> OptimizerState { adam.stateSnapshot(for: parameters) }
     public func restoreState(_ state: OptimizerState, for parameters: [Parameter]) throws(OptimizerError) {

@@ -26,4 +26,10 @@ public protocol Optimizer: AnyObject {
     var iterations: Int { get }
     /// Applies one update to every trainable parameter from its `gradient`, then counts the step.
     func apply(to parameters: [Parameter])
+    /// Hands the optimizer the threads its model trains on, for its element-wise updates.
+    func use(_ pool: ThreadPool)
+}
+
+extension Optimizer {
+    public func use(_ pool: ThreadPool) {}
 }

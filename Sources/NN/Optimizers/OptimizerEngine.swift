@@ -23,6 +23,9 @@ final class OptimizerEngine {
     let clipping: GradientClipping
     let weightDecay: Float?
     var iterations = 0
+    /// Where updates of large parameters are split (element ranges; each element's update is the
+    /// same whichever thread runs it). Nil: on the calling thread.
+    var pool: ThreadPool?
     private var entries: [ObjectIdentifier: Entry] = [:]
     private var scratch: [Float] = []
 
@@ -51,10 +54,18 @@ final class OptimizerEngine {
         return entry
     }
 
-    /// One Keras `apply`: clip, decay the weights, run `update(weights, gradient, slots, size)` on
-    /// every trainable parameter, then count the step.
+    /// One Keras `apply`: clip, decay the weights, run `update(weights, gradient, slots, stride,
+    /// count)` on every trainable parameter, then count the step. `update` may get a range of a
+    /// parameter's elements at a time: slot k of element i is at `slots + k·stride + i`.
     func step(_ parameters: [Parameter], learningRate: Float,
-              update: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
+              update: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
+        // Split into ranges of the pool's threads: large parameters only.
+        func run(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ size: Int) {
+            guard let pool, size >= 2 * ThreadPool.elementGrain else { return update(w, g, s, size, size) }
+            pool.forEachRange(size, grain: ThreadPool.elementGrain) { r in
+                update(w + r.lowerBound, g + r.lowerBound, s + r.lowerBound, size, r.count)
+            }
+        }
         var globalScale: Float = 1
         if case .globalNorm(let clip) = clipping {
             var sum: Double = 0
@@ -81,7 +92,7 @@ final class OptimizerEngine {
                 parameter.value.scalars.withUnsafeMutableBufferPointer { w in
                     if clipping == .none {
                         parameter.gradient.scalars.withUnsafeBufferPointer { g in
-                            update(w.baseAddress!, g.baseAddress!, s.baseAddress!, size)
+                            run(w.baseAddress!, g.baseAddress!, s.baseAddress!, size)
                         }
                     } else {
                         if scratch.count < size { scratch = [Float](repeating: 0, count: size) }
@@ -89,7 +100,7 @@ final class OptimizerEngine {
                             parameter.gradient.scalars.withUnsafeBufferPointer { g in
                                 clip(g, into: c, size: size, globalScale: globalScale)
                             }
-                            update(w.baseAddress!, UnsafePointer(c.baseAddress!), s.baseAddress!, size)
+                            run(w.baseAddress!, UnsafePointer(c.baseAddress!), s.baseAddress!, size)
                         }
                     }
                 }

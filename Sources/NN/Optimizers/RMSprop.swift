@@ -37,10 +37,10 @@ public final class RMSprop: RestorableOptimizer {
         let lr = learningRate.value(atStep: engine.iterations)
         let rho = self.rho, oneMinusRho = 1 - rho, epsilon = self.epsilon
         let momentum = self.momentum, centered = self.centered
-        engine.step(parameters, learningRate: lr) { w, g, s, n in
+        engine.step(parameters, learningRate: lr) { w, g, s, stride, n in
             let velocity = s
-            let moment = momentum > 0 ? s + n : nil
-            let average = centered ? s + (momentum > 0 ? 2 : 1) * n : nil
+            let moment = momentum > 0 ? s + stride : nil
+            let average = centered ? s + (momentum > 0 ? 2 : 1) * stride : nil
             if moment == nil && average == nil {
                 for i in 0..<n {
                     velocity[i] = rho * velocity[i] + oneMinusRho * g[i] * g[i]
@@ -65,6 +65,8 @@ public final class RMSprop: RestorableOptimizer {
             }
         }
     }
+
+    public func use(_ pool: ThreadPool) { engine.pool = pool }
 
     public func stateSnapshot(for parameters: [Parameter]) -> OptimizerState { engine.snapshot(for: parameters) }
     public func restoreState(_ state: OptimizerState, for parameters: [Parameter]) throws(OptimizerError) {

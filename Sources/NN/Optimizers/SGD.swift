@@ -31,7 +31,7 @@ public final class SGD: RestorableOptimizer {
     public func apply(to parameters: [Parameter]) {
         let lr = learningRate.value(atStep: engine.iterations)
         let momentum = self.momentum, nesterov = self.nesterov
-        engine.step(parameters, learningRate: lr) { w, g, s, n in
+        engine.step(parameters, learningRate: lr) { w, g, s, _, n in
             if momentum == 0 {
                 for i in 0..<n { w[i] -= g[i] * lr }
             } else if nesterov {
@@ -47,6 +47,8 @@ public final class SGD: RestorableOptimizer {
             }
         }
     }
+
+    public func use(_ pool: ThreadPool) { engine.pool = pool }
 
     public func stateSnapshot(for parameters: [Parameter]) -> OptimizerState { engine.snapshot(for: parameters) }
     public func restoreState(_ state: OptimizerState, for parameters: [Parameter]) throws(OptimizerError) {

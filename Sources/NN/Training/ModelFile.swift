@@ -79,7 +79,7 @@ extension Sequential {
 
     /// Reads a file written by `save`: a built model with the saved weights, not compiled (its
     /// `savedCompile` says what it was compiled with).
-    public static func load(_ path: String, seed: RandomSeed? = nil) throws -> Sequential {
+    public static func load(_ path: String, seed: RandomSeed? = nil, threadPool: ThreadPool? = nil) throws -> Sequential {
         let bytes = try readFile(path)
         guard bytes.count >= 20, Array(bytes.prefix(8)) == ModelFile.magic else {
             throw NNError.file("\(path): not a tunelua model file (bad magic at offset 0)")
@@ -97,7 +97,8 @@ extension Sequential {
         do { config = try JSONDecoder().decode(ModelConfig.self, from: Data(json)) }
         catch { throw NNError.file("\(path): malformed model config JSON at offset 16") }
         let layers = try config.layers.map { try LayerFactory.make(className: $0.className, config: $0.config) }
-        let model = try Sequential(layers: layers, inputShape: config.inputShape, name: config.name, seed: seed)
+        let model = try Sequential(layers: layers, inputShape: config.inputShape, name: config.name, seed: seed,
+                                   threadPool: threadPool)
         model.savedCompile = config.compile
         let weights = try WeightsFile.decode(try r.bytes(r.bytes.count - r.offset), what: path)
         guard model.isBuilt else { throw NNError.file("\(path): saved model has no input shape") }

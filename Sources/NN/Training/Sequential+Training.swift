@@ -51,6 +51,7 @@ extension Sequential {
     func forwardPass(training: Bool) -> TensorSlot {
         withSubnormalsFlushed {
             for (i, layer) in layers.enumerated() {
+                layer.use(threadPool)
                 layer.forward(activations[i].tensor, into: &activations[i + 1].tensor, training: training)
             }
         }
@@ -62,7 +63,7 @@ extension Sequential {
     }
 
     /// One optimizer step on the batch already in `activations[0]` / `targetBatch`; returns the loss.
-    private func trainStep(optimizer: any Optimizer, loss: any Loss, trainable: [Parameter], firstTrainable: Int) -> Float {
+    func trainStep(optimizer: any Optimizer, loss: any Loss, trainable: [Parameter], firstTrainable: Int) -> Float {
         withSubnormalsFlushed {
             let out = forwardPass(training: true)
             var value = loss.loss(prediction: out.tensor, target: targetBatch, gradient: &gradients[layers.count].tensor)
@@ -72,6 +73,7 @@ extension Sequential {
                                    computeInputGradient: i > firstTrainable)
             }
             value += regularization(addGradients: true)
+            optimizer.use(threadPool)
             optimizer.apply(to: trainable)
             for m in metrics { m.update(prediction: out.tensor, target: targetBatch) }
             return value

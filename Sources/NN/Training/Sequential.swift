@@ -29,6 +29,10 @@ public final class Sequential {
     /// What a model loaded by `Sequential.load` was compiled with when saved.
     public internal(set) var savedCompile: ModelConfig.CompileEntry?
 
+    /// The threads `fit`, `evaluate` and `predict` run on; owned by whoever made the model (a Lua
+    /// state shares one among its models), so each training's thread count is its owner's choice.
+    public var threadPool: ThreadPool
+
     var pendingMetricNames: [String] = []
     var generator: RandomGenerator
     /// activations[i] is layer i's input; activations[n] the model's output. Reused across batches.
@@ -41,8 +45,11 @@ public final class Sequential {
     ///   - layers: initial layers (Keras's `Sequential([...])`).
     ///   - inputShape: per-sample input shape, as `keras.Input(shape=...)` first in the list.
     ///   - seed: the stream the model draws its random numbers from (a fresh unseeded one if nil).
-    public init(layers: [any Layer] = [], inputShape: [Int]? = nil, name: String? = nil, seed: RandomSeed? = nil) throws {
+    ///   - threadPool: the threads training runs on (a new pool with every core if nil).
+    public init(layers: [any Layer] = [], inputShape: [Int]? = nil, name: String? = nil, seed: RandomSeed? = nil,
+                threadPool: ThreadPool? = nil) throws {
         self.name = name ?? LayerNames.unique("sequential")
+        self.threadPool = threadPool ?? ThreadPool()
         self.generator = (seed ?? RandomSeed()).makeGenerator()
         self.inputShape = inputShape
         for layer in layers { try add(layer) }

@@ -12,7 +12,7 @@ import Foundation
 /// (every end is checked against the trial's current owner).
 public final class PostgresStore: ProjectStore {
     /// Format of the tables below; a database written by a newer tunelua is refused.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public let location: String
     public let databasePath: String
@@ -109,18 +109,25 @@ public final class PostgresStore: ProjectStore {
     /// Registers this process as a peer (reserving its worker numbers), after `overwrite` if asked.
     private func join(overwrite: Bool, workers: Int) throws {
         try locked {
+            // Every peer holds a shared session lock on the project for as long as its connection
+            // lives (the server drops it when the process dies): overwrite needs it exclusively.
+            let presence = lockKey ^ 1
             if overwrite {
-                let active = try db.execute("""
-                    SELECT peer FROM tunelua_peers WHERE project = $1 AND heartbeat > now() - $2 * interval '1 second'
-                    """, [project, String(gracePeriod)], what: "checking for active peers")
-                if active.count > 0 {
+                let alone = try db.execute("SELECT pg_try_advisory_lock($1)", [String(presence)], what: "checking for active peers")
+                if alone[0, 0] != "t" {
+                    let active = try db.execute("""
+                        SELECT peer FROM tunelua_peers WHERE project = $1 AND heartbeat > now() - $2 * interval '1 second'
+                        """, [project, String(gracePeriod)], what: "checking for active peers")
                     let who = active.rows.compactMap { $0[0] }.map { $0.split(separator: ":").prefix(2).joined(separator: " pid ") }
-                    throw EngineError(.projectLocked, "Tuner: overwrite = true refused: \(active.count) other process(es) are searching the project '\(project)' now (\(who.joined(separator: ", "))); stop them first, or choose another project_name")
+                    let detail = who.isEmpty ? "" : " (\(who.joined(separator: ", ")))"
+                    throw EngineError(.projectLocked, "Tuner: overwrite = true refused: other processes are searching the project '\(project)' now\(detail); stop them first, or choose another project_name")
                 }
-                for table in ["tunelua_trials", "tunelua_metrics", "tunelua_checkpoints", "tunelua_peers", "tunelua_projects"] {
+                try db.execute("SELECT pg_advisory_unlock($1)", [String(presence)], what: "overwriting the project")
+                for table in ["tunelua_trials", "tunelua_metrics", "tunelua_intermediate", "tunelua_checkpoints", "tunelua_peers", "tunelua_projects"] {
                     try db.execute("DELETE FROM \(table) WHERE project = $1", [project], what: "overwriting the project")
                 }
             }
+            try db.execute("SELECT pg_advisory_lock_shared($1)", [String(presence)], what: "joining the search")
             let row = try db.execute("""
                 INSERT INTO tunelua_peers(project, peer, pid, first_worker, heartbeat)
                 VALUES ($1, $2, $3, (SELECT coalesce(max(first_worker + workers), 0) FROM tunelua_peers WHERE project = $1), now())
@@ -220,13 +227,15 @@ public final class PostgresStore: ProjectStore {
         let (p, me) = literals!
         let stale = "(t.status = 'RUNNING' AND t.owner IS DISTINCT FROM \(me) AND t.heartbeat < now() - \(gracePeriod) * interval '1 second')"
         return """
-            SELECT 'S', NULL, NULL, NULL, state, NULL, NULL, NULL, NULL, NULL, NULL, state_seq::text, NULL, NULL
+            SELECT 'S', NULL, NULL, NULL, state, NULL, NULL, NULL, NULL, NULL, NULL, state_seq::text, NULL, NULL, NULL
             FROM tunelua_projects WHERE project = \(p) AND state_seq > \(lastStateSeq)
             UNION ALL
             SELECT 'T', t.trial_id, t.idx::text, t.status, t.hyperparameters, t.score::text, t.best_step::text, t.message,
                    t.run_count::text, t.end_seq::text, t.worker, t.seq::text, CASE WHEN \(stale) THEN 'y' ELSE 'n' END,
                    (SELECT json_agg(json_build_array(m.name, m.step, m.value::text, m.direction) ORDER BY m.id)
-                    FROM tunelua_metrics m WHERE m.project = t.project AND m.trial_id = t.trial_id)::text
+                    FROM tunelua_metrics m WHERE m.project = t.project AND m.trial_id = t.trial_id)::text,
+                   (SELECT json_agg(json_build_array(i.name, i.step, i.value::text) ORDER BY i.step, i.name)
+                    FROM tunelua_intermediate i WHERE i.project = t.project AND i.trial_id = t.trial_id)::text
             FROM tunelua_trials t WHERE t.project = \(p) AND (t.seq > \(lastSeq) OR \(stale))
             """
     }
@@ -281,6 +290,12 @@ public final class PostgresStore: ProjectStore {
                 guard let f = m.arrayValue, f.count == 4 else { continue }
                 trial.metrics.update(f[0].stringValue ?? "", f[2].stringValue.flatMap(Double.init) ?? .nan,
                                      step: Int(f[1].intValue ?? 0), direction: Objective.Direction(rawValue: f[3].stringValue ?? "min"))
+            }
+            trial.intermediateValues.removeAll()
+            for v in try JSON.parse(rows[r, 14] ?? "[]").arrayValue ?? [] {
+                guard let f = v.arrayValue, f.count == 3 else { continue }
+                _ = trial.intermediateValues.record([(f[0].stringValue ?? "", f[2].stringValue.flatMap(Double.init) ?? .nan)],
+                                                    step: Int(f[1].intValue ?? 0), objective: oracle.objective)
             }
         }
         let all = oracle.orderedTrials + added
@@ -338,6 +353,13 @@ public final class PostgresStore: ProjectStore {
             t.metrics.update(ms[r, 1] ?? "", ms[r, 3].flatMap(Double.init) ?? .nan, step: Int(ms[r, 2] ?? "0") ?? 0,
                              direction: Objective.Direction(rawValue: ms[r, 4] ?? "min"))
         }
+        let iv = try db.execute("SELECT trial_id, name, step, value FROM tunelua_intermediate WHERE project = $1 ORDER BY step, name",
+                                [project], what: "reading the intermediate values")
+        for r in 0..<iv.count {
+            guard let t = byId[iv[r, 0] ?? ""] else { continue }
+            _ = t.intermediateValues.record([(iv[r, 1] ?? "", iv[r, 3].flatMap(Double.init) ?? .nan)], step: Int(iv[r, 2] ?? "0") ?? 0,
+                                            objective: objective)
+        }
         needsRestore = true
         return StoredProject(oracleKind: kind, objective: objective, oracleState: try JSON.parse(meta[0, 2] ?? "{}"),
                              trials: trials, endOrder: endSeqs.sorted { $0.value < $1.value }.map(\.key))
@@ -370,6 +392,7 @@ public final class PostgresStore: ProjectStore {
                 WITH s AS (UPDATE tunelua_projects SET state = $10, state_seq = nextval('tunelua_changes')
                            WHERE project = $1 AND $10::text IS NOT NULL RETURNING state_seq),
                      d AS (DELETE FROM tunelua_metrics WHERE project = $1 AND trial_id = $3 AND $11::boolean),
+                     e AS (DELETE FROM tunelua_intermediate WHERE project = $1 AND trial_id = $3 AND $11::boolean),
                      i AS (INSERT INTO tunelua_trials(project, idx, trial_id, status, hyperparameters, best_step, message,
                                                       run_count, started, worker, owner, heartbeat, seq)
                            VALUES ($1, $2, $3, 'RUNNING', $4, 0, $5, $6, $7, $8, $9, now(), nextval('tunelua_changes'))
@@ -395,6 +418,18 @@ public final class PostgresStore: ProjectStore {
     public func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws {
         try transaction {
             try insertMetrics(trialId, metrics, step)
+            try db.execute("UPDATE tunelua_trials SET heartbeat = now() WHERE project = $1 AND trial_id = $2 AND owner = $3",
+                           [project, trialId, peerId])
+        }
+    }
+
+    public func intermediateReported(trialId: String, step: Int, values: [(String, Double)]) throws {
+        try transaction {
+            try db.execute("""
+                INSERT INTO tunelua_intermediate(project, trial_id, name, step, value)
+                SELECT $1, $2, x.n, $3, x.v FROM unnest($4::text[], $5::float8[]) AS x(n, v) ON CONFLICT DO NOTHING
+                """, [project, trialId, String(step), PostgresStore.array(values.map(\.0)),
+                      PostgresStore.array(values.map { $0.1.isNaN ? nil : String($0.1) })], what: "writing intermediate values of trial \(trialId)")
             try db.execute("UPDATE tunelua_trials SET heartbeat = now() WHERE project = $1 AND trial_id = $2 AND owner = $3",
                            [project, trialId, peerId])
         }

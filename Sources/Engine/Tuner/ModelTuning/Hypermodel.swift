@@ -22,6 +22,8 @@ public protocol TunableModel: AnyObject {
     func weightsData() throws -> [UInt8]
     /// Loads serialized weights; `origin` names them in errors ("trial 03's checkpoint").
     func loadWeights(_ data: [UInt8], origin: String) throws
+    /// Keras's `model.stop_training = True`: `fit` ends after the current epoch.
+    func stopTraining()
 }
 
 /// What the engine decides about one `fit` call: Hyperband's rounds train a continued trial from

@@ -59,6 +59,8 @@ public struct ModelTuning: Sendable {
             let model = try build(hp, with: hypermodel)
             if let parent { try loadBestWeights(of: try tuner.oracle.getTrial(parent), into: model, store: tuner.store) }
             results.append(try hypermodel.fit(hp, model: model, plan: plan, observer: observer))
+            // A pruned trial trains no further execution.
+            if trial.pruneRequested { break }
         }
         return results.count == 1 ? results[0] : .list(results)
     }
@@ -134,6 +136,12 @@ final class TrialFitObserver: FitObserver {
 
     func epochEnded(_ epoch: Int, model: any TunableModel, logs: [String: Double]) throws {
         try checkpoint.epochEnded(epoch, model: model, logs: logs)
+        // Keras Tuner's `oracle.update_trial(trial_id, logs, step=epoch)`: the epoch's logs are
+        // intermediate values, and a pruned trial stops at the end of this epoch.
+        if trial.status == .running, tuner.oracle.locked({ tuner.oracle.trials[trial.trialId] === trial }) {
+            try tuner.report(trial, step: epoch, metrics: logs.sorted { $0.key < $1.key })
+            if tuner.shouldPrune(trial) { model.stopTraining() }
+        }
         try hooks?.onEpochEnd(trial, model: model, epoch: epoch, logs: logs, tuner: tuner)
     }
 
