@@ -350,7 +350,7 @@ enum TunerBinding {
         projects.holder(of: path)?.close(because: "its project was reopened by a newer tuner")
         let engineTuner: Tuner
         if let storage {
-            // Every process with this storage and project_name is a peer in one search (LUA_API.md §7).
+            // Every process with this storage and project_name is a peer in one search.
             let store = try PostgresStore(url: storage, projectName: projectName, overwrite: args.bool("overwrite", default: false),
                                           heartbeatInterval: args.double("heartbeat_interval", default: 10),
                                           gracePeriod: args.double("grace_period"), workers: workers)
