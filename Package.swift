@@ -30,7 +30,7 @@ let package = Package(
         /// Swift over Lua, and the bindings that expose Engine and NN as Lua modules.
         .target(name: "Bridge", dependencies: ["CLua", "Engine", "NN"]),
         /// The tuner: hyperparameters, oracles, trials, the search loop and storage. No Lua.
-        .target(name: "Engine", dependencies: ["CSQLite", "CBLAS"]),
+        .target(name: "Engine", dependencies: ["CSQLite", "CLibPQ", "CBLAS"]),
         /// The training engine: tensors, layers, losses, optimizers, fit, and data readers. No Lua.
         .target(name: "NN", dependencies: ["CBLAS", "CZlib", "CFloatControl"], swiftSettings: vectorizedMath),
 
@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CEditLine", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 

@@ -56,13 +56,14 @@ struct CommandLineTests {
         #expect(try Tunelua.run(["-e", probe], environment: ["OPENBLAS_NUM_THREADS": "2"]).stdout == "2\tnil\n")
     }
 
-    /// PostgreSQL storage is not built: asking for it through the environment is a clear error,
-    /// never a silent fall-back to SQLite.
-    @Test func postgresStorageFromTheEnvironmentIsAClearError() throws {
+    /// A storage that is not a PostgreSQL URL is a clear error, never a silent fall-back to SQLite
+    /// (and the password of a mistyped URL is not shown).
+    @Test func nonPostgresStorageFromTheEnvironmentIsAClearError() throws {
         let result = try Tunelua.run(["-e", "require('tunelua').RandomSearch{ run_trial = function() return 1 end }"],
-                                     environment: ["TUNELUA_STORAGE": "postgresql://localhost/tunelua"])
+                                     environment: ["TUNELUA_STORAGE": "mysql://me:secret@localhost/tunelua"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("RandomSearch: TUNELUA_STORAGE is set, but PostgreSQL storage is not available"))
+        #expect(result.stderr.contains("RandomSearch: storage must be a postgresql://user:password@host:port/database URL"))
+        #expect(!result.stderr.contains("secret"))
     }
 
     @Test func requireTuneluaWorksInScripts() throws {

@@ -85,6 +85,7 @@ enum TunerBinding {
         .init("workers", .any), .init("deterministic", .boolean),
         .init("pruner", .any), .init("max_time", .number), .init("trial_timeout", .number),
         .init("stop_after_no_improvement", .integer),
+        .init("heartbeat_interval", .number), .init("grace_period", .number),
     ]
 
     /// A tuner constructor's parameters (the reference and the editor stubs read them too).
@@ -305,11 +306,9 @@ enum TunerBinding {
         if hypermodel.isNil, try call.state.overridden(.table(instance), base: base.table, ["run_trial"]).isEmpty {
             throw LuaCallError("\(name): no hypermodel and no run_trial: pass a build function (the first argument or hypermodel=), or run_trial = function(self, trial, ...) … end, or subclass with :extend() and define run_trial")
         }
-        if args.has("storage") {
-            throw args.error("storage", "PostgreSQL storage is not available in this build yet; omit it to use the project's SQLite file")
-        }
-        if ProcessInfo.processInfo.environment["TUNELUA_STORAGE"] != nil {
-            throw LuaCallError("\(name): TUNELUA_STORAGE is set, but PostgreSQL storage is not available in this build yet; unset it to use the project's SQLite file")
+        let storage = args.string("storage") ?? ProcessInfo.processInfo.environment["TUNELUA_STORAGE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let storage, !PostgresURL.isPostgres(storage) {
+            throw LuaCallError("\(name): storage must be a postgresql://user:password@host:port/database URL (omit it to use the project's SQLite file), got '\(PostgresURL.scrub(storage))'")
         }
         var compile = CompileOverrides(optimizer: args["optimizer"], loss: args["loss"], metrics: args["metrics"])
         if !compile.metrics.isNil && compile.metrics.tableValue == nil { throw args.error("metrics", "must be a list of metric names") }
@@ -349,10 +348,21 @@ enum TunerBinding {
         let projects = call.state.perState("tunelua.projects") { OpenProjects() }
         // An earlier tuner of this script holds the project: it hands it over.
         projects.holder(of: path)?.close(because: "its project was reopened by a newer tuner")
-        let engineTuner = try Tuner(oracle: oracle, directory: directory, projectName: projectName,
+        let engineTuner: Tuner
+        if let storage {
+            // Every process with this storage and project_name is a peer in one search.
+            let store = try PostgresStore(url: storage, projectName: projectName, overwrite: args.bool("overwrite", default: false),
+                                          heartbeatInterval: args.double("heartbeat_interval", default: 10),
+                                          gracePeriod: args.double("grace_period"), workers: workers)
+            let tunerId = args.string("tuner_id").map { store.firstWorker == 0 ? $0 : "\($0)-\(store.firstWorker)" }
+                ?? "tuner\(store.firstWorker)"
+            engineTuner = try Tuner(oracle: oracle, store: store, tunerId: tunerId, verbose: args["verbose"].integerValue.map(Int.init) ?? 1)
+        } else {
+            engineTuner = try Tuner(oracle: oracle, directory: directory, projectName: projectName,
                                     overwrite: args.bool("overwrite", default: false),
                                     tunerId: args.string("tuner_id", default: "tuner0"),
                                     verbose: args["verbose"].integerValue.map(Int.init) ?? 1)
+        }
         engineTuner.modelTuning = try ModelTuning(executionsPerTrial: args.integer("executions_per_trial", default: 1),
                                                   maxModelSize: args.integer("max_model_size"),
                                                   overridesCompile: !compile.isEmpty)
@@ -392,8 +402,11 @@ enum TunerBinding {
             interrupt.request()
         }
         try runner.onSearchBegin(tuner: h.tuner)
-        let base = h.tuner.tunerId.hasSuffix("0") ? String(h.tuner.tunerId.dropLast()) : h.tuner.tunerId
-        pool.start(names: (1..<h.workers).map { "\(base)\($0)" })
+        // "tuner<k>" continues from its own number (a PostgreSQL peer's block starts past 0).
+        let digits = h.tuner.tunerId.reversed().prefix { $0.isNumber }.count
+        let first = h.tuner.tunerId.hasPrefix("tuner") && digits > 0 ? Int(h.tuner.tunerId.suffix(digits)) ?? 0 : 0
+        let base = h.tuner.tunerId.hasPrefix("tuner") && digits > 0 ? String(h.tuner.tunerId.dropLast(digits)) : h.tuner.tunerId
+        pool.start(names: (1..<h.workers).map { "\(base)\(first + $0)" })
         var mainError: Error?
         do {
             try session.work(runner, worker: h.tuner.tunerId)

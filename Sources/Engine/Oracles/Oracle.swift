@@ -454,8 +454,9 @@ open class Oracle {
     }
 
     /// Puts stored trials back (creation order). Trials that were RUNNING (the process died or was
-    /// interrupted) and INVALID ones with retries left are queued to run again with the same values.
-    public func restore(trials stored: [Trial], endOrder: [String]) {
+    /// interrupted) and INVALID ones with retries left are queued to run again with the same values;
+    /// `rerun`, when given, says which RUNNING ones (a shared store: not those whose process lives).
+    public func restore(trials stored: [Trial], endOrder: [String], rerun: ((Trial) -> Bool)? = nil) {
         orderedTrials = stored.sorted { $0.index < $1.index }
         trials = Dictionary(uniqueKeysWithValues: orderedTrials.map { ($0.trialId, $0) })
         triedSoFar = []
@@ -471,7 +472,36 @@ open class Oracle {
         consecutiveFailures = 0
         for id in self.endOrder { consecutiveFailures = trials[id]!.status == .failed ? consecutiveFailures + 1 : 0 }
         // popLast takes from the end: the lowest index reruns first.
-        retryQueue = orderedTrials.filter { $0.status == .running || $0.status == .invalid }.map(\.trialId).reversed()
+        retryQueue = orderedTrials.filter { $0.status == .invalid || ($0.status == .running && rerun?($0) ?? true) }
+            .map(\.trialId).reversed()
+    }
+
+    /// Takes in trials that other processes sharing the project created or changed (a shared
+    /// store's refresh), in O(changed) rather than `restore`'s O(all): `changed` are already
+    /// updated in place or new (`trials` does not know them yet); `newlyEnded` ended after every end
+    /// known here, in their order; RUNNING trials in `rerun` (their process stopped) and INVALID
+    /// ones are queued to run again, others' RUNNING ones are not.
+    public func absorb(changed: [Trial], newlyEnded: [String], rerun: Set<String>) {
+        var added = false
+        for t in changed {
+            if trials[t.trialId] == nil {
+                trials[t.trialId] = t
+                orderedTrials.append(t)
+                added = true
+            }
+            let key = t.hyperparameters.values.configurationKey
+            if let old = idToHash[t.trialId], old != key { triedSoFar.remove(old) }
+            triedSoFar.insert(key)
+            idToHash[t.trialId] = key
+            if t.status == .completed { considerForBest(t) }
+        }
+        if added { orderedTrials.sort { $0.index < $1.index } }
+        for id in newlyEnded where trials[id] != nil {
+            endOrder.append(id)
+            consecutiveFailures = trials[id]!.status == .failed ? consecutiveFailures + 1 : 0
+        }
+        retryQueue = orderedTrials.filter { $0.status == .invalid || ($0.status == .running && rerun.contains($0.trialId)) }
+            .map(\.trialId).reversed()
     }
 
     /// Marks a running trial to be run again later (Ctrl-C), without counting a run.

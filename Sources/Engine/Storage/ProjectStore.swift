@@ -40,4 +40,10 @@ public protocol ProjectStore: AnyObject {
 
     /// Releases the database and the project lock.
     func close()
+
+    /// Runs an oracle decision under the project's lock, the oracle first refreshed with other
+    /// processes' changes (default: just runs it; see `ProjectStore+Decisions.swift`).
+    func decide<T>(_ oracle: Oracle, _ body: () throws -> T) throws -> T
+    /// While other processes' trials run: how long to wait before asking again (default nil).
+    var peerWait: Double? { get }
 }

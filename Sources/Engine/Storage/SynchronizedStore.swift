@@ -4,7 +4,8 @@ import Foundation
 /// serves every thread (no "database is locked", no interleaved transactions).
 final class SynchronizedStore: ProjectStore {
     private let base: any ProjectStore
-    private let lock = NSLock()
+    /// Recursive: a decision (`decide`) calls the store's other methods inside it.
+    private let lock = NSRecursiveLock()
 
     init(_ base: any ProjectStore) { self.base = base }
 
@@ -41,4 +42,6 @@ final class SynchronizedStore: ProjectStore {
         try locked { try base.loadCheckpoint(trialId: trialId, step: step) }
     }
     func close() { locked { base.close() } }
+    func decide<T>(_ oracle: Oracle, _ body: () throws -> T) throws -> T { try locked { try base.decide(oracle, body) } }
+    var peerWait: Double? { locked { base.peerWait } }
 }

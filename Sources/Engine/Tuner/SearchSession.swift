@@ -82,7 +82,7 @@ public final class SearchSession: @unchecked Sendable {
             }
             if !prepared.isEmpty {
                 let next = prepared.removeFirst()
-                return try begin(next.trial, isRetry: next.isRetry, worker: worker)
+                return try tuner.store.decide(tuner.oracle) { try begin(next.trial, isRetry: next.isRetry, worker: worker) }
             }
             // A new batch only when the last one has ended.
             if deterministic && running > 0 { condition.wait(); continue }
@@ -102,9 +102,11 @@ public final class SearchSession: @unchecked Sendable {
                 let isRetry = !oracle.retryQueue.isEmpty
                 return (try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }, isRetry)
             }
-            let (trial, isRetry) = try propose()
-            switch trial.status {
-            case .running:
+            // A shared store refreshes the oracle with other processes' changes under its lock
+            // first, and commits the trial's start with the decision.
+            let decided = try tuner.store.decide(oracle) { () throws -> (trial: Trial, begun: Trial?) in
+                let (trial, isRetry) = try propose()
+                guard trial.status == .running else { return (trial, nil) }
                 // The rest of a deterministic batch, proposed now with this trial pending (but
                 // never while the first trial is still declaring the space).
                 while deterministic && prepared.count < workers - 1 && !oracle.hyperparameters.space.isEmpty {
@@ -112,9 +114,15 @@ public final class SearchSession: @unchecked Sendable {
                     guard next.trial.status == .running else { break }
                     prepared.append(next)
                 }
+                return (trial, try begin(trial, isRetry: isRetry, worker: worker))
+            }
+            let trial = decided.trial
+            let peerWait = trial.status == .running ? nil : tuner.store.peerWait
+            switch trial.status {
+            case .running:
                 if !prepared.isEmpty { condition.broadcast() }
-                return try begin(trial, isRetry: isRetry, worker: worker)
-            case .stopped where running == 0, .idle where running == 0:
+                return decided.begun ?? trial
+            case .stopped where running == 0 && peerWait == nil, .idle where running == 0 && peerWait == nil:
                 if trial.status == .stopped, let reason = oracle.stopReason, !reasonShown {
                     reasonShown = true
                     tuner.display.line(reason)
@@ -124,7 +132,8 @@ public final class SearchSession: @unchecked Sendable {
                 return nil
             default:
                 // Others' trials run: one of them ending may make a trial (or a retry) possible.
-                condition.wait()
+                // Other processes' trials end without a signal here: ask again after a while.
+                if let peerWait { _ = condition.wait(until: Date(timeIntervalSinceNow: peerWait)) } else { condition.wait() }
             }
         }
     }
@@ -196,15 +205,18 @@ public final class SearchSession: @unchecked Sendable {
         }
 
         let outcome = try condition.withLock { () throws -> Oracle.EndOutcome in
-            let outcome = try oracle.locked { () throws -> Oracle.EndOutcome in
-                trial.status = ending.status
-                if let message = ending.message { trial.message = message }
-                return try oracle.endTrial(trial)
+            let outcome = try tuner.store.decide(oracle) { () throws -> Oracle.EndOutcome in
+                let outcome = try oracle.locked { () throws -> Oracle.EndOutcome in
+                    trial.status = ending.status
+                    if let message = ending.message { trial.message = message }
+                    return try oracle.endTrial(trial)
+                }
+                try tuner.store.trialEnded(trial, metrics: reported, step: step,
+                                           endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
+                                           oracleState: oracle.stateText())
+                return outcome
             }
             if ending.message != nil { tuner.reportFailure(trial) }
-            try tuner.store.trialEnded(trial, metrics: reported, step: step,
-                                       endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
-                                       oracleState: oracle.stateText())
             if let notice = outcome.retryNotice { tuner.display.line(notice) }
             tuner.display.trialEnded(trial, oracle: oracle)
             running -= 1

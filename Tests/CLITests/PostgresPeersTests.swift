@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The test server's URL (tools/postgres-server, started by tools/test), or nil: then these tests
+/// are skipped.
+enum TestPostgres {
+    static let url = ProcessInfo.processInfo.environment["TUNELUA_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    static let skipped: Comment = "TUNELUA_TEST_POSTGRES is not set (tools/test starts a private server; by hand: source tools/postgres-server && postgres_server_start)"
+
+    /// A project name no other test uses.
+    static func project(_ stem: String) -> String { "\(stem)_\(UUID().uuidString.prefix(8).lowercased())" }
+
+    /// Rows of `sql` read with psql from outside the search, fields split on `|`.
+    static func query(_ sql: String) throws -> [[String]] {
+        let r = try Tunelua.run(["-X", "-A", "-t", "-q", "-d", url!, "-c", sql], executable: "/usr/bin/psql")
+        #expect(r.status == 0, "psql: \(r.stderr)")
+        return r.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// Starts `tunelua script args` with `storage` in the environment, output to pipes.
+    static func start(_ script: String, _ args: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Tunelua.binary)
+        process.arguments = [script] + args
+        var env = ProcessInfo.processInfo.environment
+        env["TUNELUA_STORAGE"] = url
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func finish(_ p: (Process, Pipe, Pipe)) -> Tunelua.Result {
+        nonisolated(unsafe) var errData = Data()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            errData = p.2.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }.start()
+        let outData = p.1.fileHandleForReading.readDataToEndOfFile()
+        p.0.waitUntilExit()
+        done.wait()
+        return Tunelua.Result(status: p.0.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                              stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Several processes on one PostgreSQL project are peers in one search, through the real binary
+/// and a real server: no trial id or configuration is handed out twice, a killed peer's trial is
+/// re-run with its values after the grace period, a peer that comes back late records nothing.
+@Suite(.serialized, .enabled(if: TestPostgres.url != nil, TestPostgres.skipped))
+struct PostgresPeersTests {
+    /// `arg[1]` project, `arg[2]` max_trials, `arg[3]` seconds per trial, `arg[4]` "hang" or a
+    /// marker path prefix: in hang mode the process writes `arg[5]` and loops in its first trial.
+    static let script = """
+        local kt = require "tunelua"
+        local project, n, pause, mode, marker = arg[1], tonumber(arg[2]), tonumber(arg[3]), arg[4], arg[5]
+        local tuner = kt.RandomSearch{ max_trials = n, project_name = project, verbose = 0,
+          heartbeat_interval = 0.2, grace_period = 1.0,
+          run_trial = function(self, trial)
+            local x = trial.hyperparameters:Float("x", 0, 1)
+            io.write("ran ", trial.trial_id, " ", string.format("%.17g", x), " ", trial.worker, "\\n"); io.flush()
+            if mode == "hang" then
+              local f = io.open(marker, "w"); f:write(trial.trial_id, " ", string.format("%.17g", x)); f:close()
+              while true do end
+            end
+            local t = os.clock() + pause
+            while os.clock() < t do end
+            return x
+          end }
+        tuner:search()
+        io.write("finished ", tuner.tuner_id, "\\n")
+        """
+
+    private func lines(_ text: String, _ prefix: String) -> [[String]] {
+        text.split(separator: "\n").filter { $0.hasPrefix(prefix) }.map { $0.split(separator: " ").map(String.init) }
+    }
+
+    private func waitFor(_ path: String, seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(20_000) }
+        return FileManager.default.fileExists(atPath: path)
+    }
+
+    @Test func threePeersRunExactlyThirtyDistinctTrials() throws {
+        let path = try Tunelua.script(Self.script, name: "peers.lua")
+        let project = TestPostgres.project("three")
+        let peers = try (0..<3).map { _ in try TestPostgres.start(path, [project, "30", "0.02", "run"]) }
+        let results = peers.map(TestPostgres.finish)
+        for r in results { #expect(r.status == 0, "\(r.stderr)") }
+        let ran = results.flatMap { lines($0.stdout, "ran ") }
+        #expect(ran.count == 30)
+        #expect(Set(ran.map { $0[1] }).count == 30, "no trial id handed out twice")
+        // Every process named its worker differently (tuner0, tuner1, tuner2).
+        #expect(Set(results.compactMap { lines($0.stdout, "finished ").first?[1] }) == ["tuner0", "tuner1", "tuner2"])
+        let rows = try TestPostgres.query("""
+            SELECT count(*), count(DISTINCT trial_id), count(DISTINCT hyperparameters), count(DISTINCT worker),
+                   count(*) FILTER (WHERE status = 'COMPLETED') FROM tunelua_trials WHERE project = '\(project)'
+            """)
+        #expect(rows.first == ["30", "30", "30", "3", "30"])
+        let summary = try Tunelua.run(["summary", "--storage", TestPostgres.url!, project, "3"])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        #expect(summary.stdout.contains("Showing 3 best trials"))
+        #expect(!summary.stdout.contains(TestPostgres.url!), "the password stays out of the summary")
+    }
+
+    /// `workers = 2` in each of two processes: four workers with four distinct names share the search.
+    @Test func workerThreadsOfTwoPeersShareOneSearchWithDistinctNames() throws {
+        let code = """
+            local kt = require "tunelua"
+            local tuner = kt.RandomSearch{ max_trials = 40, project_name = arg[1], verbose = 0, workers = 2,
+              run_trial = function(self, trial)
+                local x = trial.hyperparameters:Float("x", 0, 1)
+                local t = os.clock() + 0.05
+                while os.clock() < t do end
+                return x
+              end }
+            tuner:search()
+            """
+        let path = try Tunelua.script(code)
+        let project = TestPostgres.project("threads")
+        let peers = try (0..<2).map { _ in try TestPostgres.start(path, [project]) }
+        for r in peers.map(TestPostgres.finish) { #expect(r.status == 0, "\(r.stderr)") }
+        let rows = try TestPostgres.query("""
+            SELECT count(*), count(DISTINCT hyperparameters), string_agg(DISTINCT worker, ',' ORDER BY worker),
+                   count(*) FILTER (WHERE status = 'COMPLETED') FROM tunelua_trials WHERE project = '\(project)'
+            """)
+        #expect(rows.first == ["40", "40", "tuner0,tuner1,tuner2,tuner3", "40"])
+    }
+
+    @Test func killedPeersTrialRunsAgainWithItsValuesAndTheRestartedPeerJoins() throws {
+        let path = try Tunelua.script(Self.script, name: "kill.lua")
+        let marker = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("hung").path
+        let project = TestPostgres.project("kill")
+        let doomed = try TestPostgres.start(path, [project, "12", "0.2", "hang", marker])
+        #expect(waitFor(marker), "the doomed peer never started a trial")
+        let hung = try String(contentsOfFile: marker, encoding: .utf8).split(separator: " ").map(String.init)
+        let others = try (0..<2).map { _ in try TestPostgres.start(path, [project, "12", "0.2", "run"]) }
+        usleep(300_000)
+        kill(doomed.0.processIdentifier, SIGKILL)
+        let killedAt = Date()
+        _ = TestPostgres.finish(doomed)
+        // Restarted after the kill, the process is a peer again (with a worker number of its own).
+        let restarted = try TestPostgres.start(path, [project, "12", "0.2", "run"])
+        let results = (others + [restarted]).map(TestPostgres.finish)
+        for r in results { #expect(r.status == 0, "\(r.stderr)") }
+        let reruns = results.flatMap { lines($0.stdout, "ran ") }.filter { $0[1] == hung[0] }
+        #expect(reruns.count == 1, "trial \(hung[0]) ran again exactly once: \(reruns)")
+        #expect(reruns.first?[2] == hung[1], "with the same value")
+        #expect(Date().timeIntervalSince(killedAt) >= 1.0)
+        let rows = try TestPostgres.query("""
+            SELECT trial_id, status, hyperparameters FROM tunelua_trials WHERE project = '\(project)' ORDER BY idx
+            """)
+        #expect(rows.count == 12)
+        #expect(rows.allSatisfy { $0[1] == "COMPLETED" }, "\(rows)")
+        #expect(Set(rows.map { $0[2] }).count == 12)
+        let workers = Set(results.compactMap { lines($0.stdout, "finished ").first?[1] })
+        #expect(workers.count == 3 && !workers.contains("tuner0"), "the killed peer was tuner0; names are never reused: \(workers)")
+    }
+
+    /// A peer stopped (SIGSTOP: no heartbeat, as if cut off) past the grace period loses its trial
+    /// to another peer; when it continues, its late result is not recorded.
+    @Test func latePeerDoesNotRecordItsReQueuedTrial() throws {
+        let path = try Tunelua.script(Self.script, name: "late.lua")
+        let project = TestPostgres.project("late")
+        let slow = try TestPostgres.start(path, [project, "6", "1.5", "run"])
+        // Wait until the slow peer runs its first trial, then freeze it.
+        let deadline = Date().addingTimeInterval(30)
+        while try TestPostgres.query("SELECT count(*) FROM tunelua_trials WHERE project = '\(project)'").first != ["1"],
+              Date() < deadline { usleep(20_000) }
+        kill(slow.0.processIdentifier, SIGSTOP)
+        let other = try TestPostgres.start(path, [project, "6", "0.05", "run"])
+        let otherResult = TestPostgres.finish(other)
+        #expect(otherResult.status == 0, "\(otherResult.stderr)")
+        #expect(lines(otherResult.stdout, "ran ").map { $0[1] }.sorted() == ["0", "1", "2", "3", "4", "5"])
+        kill(slow.0.processIdentifier, SIGCONT)
+        let slowResult = TestPostgres.finish(slow)
+        #expect(slowResult.status == 0, "\(slowResult.stderr)")
+        #expect(slowResult.stderr.contains("Trial 0: its heartbeat stopped and another process re-ran it; this result is not recorded."))
+        let rows = try TestPostgres.query("SELECT trial_id, status, worker FROM tunelua_trials WHERE project = '\(project)' ORDER BY idx")
+        #expect(rows.count == 6)
+        #expect(rows.first == ["0", "COMPLETED", "tuner1"], "the re-run's result stands: \(rows)")
+    }
+}
