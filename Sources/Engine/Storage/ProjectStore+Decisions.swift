@@ -10,4 +10,6 @@ extension ProjectStore {
     /// is not over until they end, or are re-queued when their process stops beating); nil when no
     /// other process runs a trial.
     public var peerWait: Double? { nil }
+
+    public var isShared: Bool { false }
 }

@@ -46,4 +46,6 @@ public protocol ProjectStore: AnyObject {
     func decide<T>(_ oracle: Oracle, _ body: () throws -> T) throws -> T
     /// While other processes' trials run: how long to wait before asking again (default nil).
     var peerWait: Double? { get }
+    /// Whether other processes may share the project (default false).
+    var isShared: Bool { get }
 }

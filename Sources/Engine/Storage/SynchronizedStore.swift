@@ -44,4 +44,5 @@ final class SynchronizedStore: ProjectStore {
     func close() { locked { base.close() } }
     func decide<T>(_ oracle: Oracle, _ body: () throws -> T) throws -> T { try locked { try base.decide(oracle, body) } }
     var peerWait: Double? { locked { base.peerWait } }
+    var isShared: Bool { base.isShared }
 }

@@ -108,8 +108,10 @@ public final class SearchSession: @unchecked Sendable {
                 let (trial, isRetry) = try propose()
                 guard trial.status == .running else { return (trial, nil) }
                 // The rest of a deterministic batch, proposed now with this trial pending (but
-                // never while the first trial is still declaring the space).
-                while deterministic && prepared.count < workers - 1 && !oracle.hyperparameters.space.isEmpty {
+                // never while the first trial is still declaring the space). Not with peer
+                // processes: their timing decides anyway, and an untaken trial is not stored yet.
+                while deterministic && !tuner.store.isShared && prepared.count < workers - 1
+                        && !oracle.hyperparameters.space.isEmpty {
                     let next = try propose()
                     guard next.trial.status == .running else { break }
                     prepared.append(next)

@@ -240,6 +240,8 @@ public final class PostgresStore: ProjectStore {
             """
     }
 
+    public var isShared: Bool { true }
+
     public var peerWait: Double? {
         othersRunning > 0 ? min(max(gracePeriod / 6, 0.05), 1.0) : nil
     }
