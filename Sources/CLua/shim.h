@@ -48,24 +48,40 @@ static inline int tl_loadbuffer(lua_State *L, const char *buf, size_t len, const
 /// Per-state allocator bookkeeping. `inSwift` is non-zero while a Swift frame is the innermost
 /// frame that an error would unwind: then the allocator never refuses, because a refusal would make
 /// Lua raise through Swift. Refusals happen only while Lua code runs under a pcall.
+/// The process's budget shared by every Lua state (`--memory-limit` caps them together, workers
+/// included); `limit` 0 means none. Updated with atomic builtins: states run on several threads.
+typedef struct tl_heap_budget {
+    size_t used;
+    size_t limit;
+} tl_heap_budget;
+
 typedef struct tl_alloc_state {
     size_t used;
     size_t limit;
     int inSwift;
     int refused;        // count of refusals, for tests and messages
+    tl_heap_budget *shared;
 } tl_alloc_state;
 
 static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     tl_alloc_state *st = (tl_alloc_state *)ud;
     size_t old = ptr ? osize : 0;
+    tl_heap_budget *shared = st->shared;
     if (nsize == 0) {
         free(ptr);
         st->used -= old;
+        if (shared) __atomic_sub_fetch(&shared->used, old, __ATOMIC_RELAXED);
         return NULL;
     }
-    if (!st->inSwift && nsize > old && st->used - old + nsize > st->limit) {
-        st->refused++;
-        return NULL;  // Lua raises "not enough memory" in Lua frames
+    if (!st->inSwift && nsize > old) {
+        int over = st->used - old + nsize > st->limit;
+        if (!over && shared && shared->limit > 0) {
+            over = __atomic_load_n(&shared->used, __ATOMIC_RELAXED) + (nsize - old) > shared->limit;
+        }
+        if (over) {
+            st->refused++;
+            return NULL;  // Lua raises "not enough memory" in Lua frames
+        }
     }
     void *p = realloc(ptr, nsize);
     if (p == NULL) {
@@ -77,6 +93,10 @@ static inline void *tl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     st->used = st->used - old + nsize;
+    if (shared) {
+        if (nsize > old) __atomic_add_fetch(&shared->used, nsize - old, __ATOMIC_RELAXED);
+        else __atomic_sub_fetch(&shared->used, old - nsize, __ATOMIC_RELAXED);
+    }
     return p;
 }
 
@@ -99,26 +119,61 @@ extern int tunelua_bridge_dispatch(lua_State *L, void *box);
 /// Implemented in Swift: releases the retained Swift object a box holds.
 extern void tunelua_bridge_release(void *box);
 
+/// The userdata that carries a Swift object into Lua. The tag says what the pointer is, so a
+/// foreign userdata (an io file, another library's object) that reaches our code through the
+/// `debug` library (`debug.setmetatable`, `debug.setupvalue`) or a direct metamethod call is
+/// refused instead of being read as a Swift pointer (the check `luaL_testudata` makes, per box).
+typedef struct tl_box {
+    unsigned long long tag;
+    void *object;        // retained Swift object; NULL once released
+    const void *owner;   // for objects: the class the box was made for (its metatable's mark)
+} tl_box;
+
+#define TL_TAG_FUNCTION 0x746c756166756e63ULL   /* "tluafunc" */
+#define TL_TAG_OBJECT   0x746c75616f626a65ULL   /* "tluaobje" */
+
+/// The box at `idx` when it is a tunelua box with `tag` (0: either kind); NULL otherwise.
+static inline tl_box *tl_tobox(lua_State *L, int idx, unsigned long long tag) {
+    if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof(tl_box)) return NULL;
+    tl_box *box = (tl_box *)lua_touserdata(L, idx);
+    if (box == NULL) return NULL;
+    if (tag == 0 ? (box->tag != TL_TAG_FUNCTION && box->tag != TL_TAG_OBJECT) : box->tag != tag) return NULL;
+    return box;
+}
+
+static inline tl_box *tl_newbox(lua_State *L, unsigned long long tag, void *object, const void *owner) {
+    tl_box *box = (tl_box *)lua_newuserdatauv(L, sizeof(tl_box), 1);
+    box->tag = tag;
+    box->object = object;
+    box->owner = owner;
+    return box;
+}
+
 /// Every Lua->Swift call enters here. The closure's first upvalue is a box userdata holding a
 /// retained Swift object. `lua_error` runs only after the Swift frame has returned.
 static inline int tl_trampoline(lua_State *L) {
-    void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+    tl_box *box = tl_tobox(L, lua_upvalueindex(1), TL_TAG_FUNCTION);
+    if (box == NULL) {
+        // Only the debug library can replace the upvalue; refuse rather than read a foreign pointer.
+        return luaL_error(L, "tunelua: this function's upvalue was replaced (debug.setupvalue); it cannot be called");
+    }
     tl_alloc_state *st = tl_allocstate(L);
     int saved = st->inSwift;
     st->inSwift = 1;
-    int n = tunelua_bridge_dispatch(L, slot ? *slot : NULL);
+    int n = tunelua_bridge_dispatch(L, box->object);
     st->inSwift = saved;
     if (n < 0) return lua_error(L);
     return n;
 }
 
-/// `__gc` of a box: hands the Swift object back exactly once.
+/// `__gc` of a box: hands the Swift object back exactly once. Called by hand (`mt.__gc(x)`) with
+/// anything else, it does nothing.
 static inline int tl_box_gc(lua_State *L) {
-    void **slot = (void **)lua_touserdata(L, 1);
-    if (slot && *slot) {
-        void *box = *slot;
-        *slot = NULL;
-        tunelua_bridge_release(box);
+    tl_box *box = tl_tobox(L, 1, 0);
+    if (box && box->object) {
+        void *object = box->object;
+        box->object = NULL;
+        tunelua_bridge_release(object);
     }
     return 0;
 }

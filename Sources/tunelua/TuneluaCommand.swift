@@ -15,6 +15,7 @@ struct TuneluaCommand: ParsableCommand {
             tunelua -i search.lua       run a script, then the REPL
             tunelua -e 'print(1)'       run a one-liner
             tunelua summary DIR/PROJECT print the results of an existing project
+            tunelua check DIR/PROJECT   check a project's database (read-only)
             """,
         version: "tunelua \(Tunelua.version) (\(Tunelua.luaVersion))"
     )
@@ -25,7 +26,7 @@ struct TuneluaCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.")
     var interactive = false
 
-    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Soft cap on the Lua heap, e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Cap on the process's memory (every Lua heap and the engine's buffers), e.g. 512M or 4G (default: half the machine's memory).", valueName: "size"))
     var memoryLimit: String?
 
     @Option(name: .customLong("workers"), help: ArgumentHelp("Run each search with N workers (parallel trials; \"auto\" = one per CPU) unless its tuner says otherwise.", valueName: "n"))
@@ -56,6 +57,10 @@ struct TuneluaCommand: ParsableCommand {
             try Summary.run(Array(script.dropFirst()))
             return
         }
+        if script.first == "check" {
+            try Check.run(Array(script.dropFirst()))
+            return
+        }
         var limit = LuaState.defaultMemoryLimit
         if let memoryLimit {
             guard let bytes = parseSize(memoryLimit) else {
@@ -63,6 +68,7 @@ struct TuneluaCommand: ParsableCommand {
             }
             limit = bytes
         }
+        LuaState.limitProcessMemory(limit)
         let scriptPath = script.first
         let repl = interactive || (scriptPath == nil && chunks.isEmpty)
         let readsStandardInput = repl && isatty(0) == 0 && !interactive

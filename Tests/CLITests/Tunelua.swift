@@ -22,6 +22,8 @@ enum Tunelua {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// The process ended by a signal (a crash, an abort), not by exiting; `status` is then the signal.
+        var signaled = false
     }
 
     /// Runs `executable` with `arguments` (and `input` on stdin), waiting for it to exit.
@@ -43,14 +45,18 @@ enum Tunelua {
         try inPipe.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty child cannot block on a full pipe.
         nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
+        let readErr = DispatchSemaphore(value: 0)
+        Thread {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            readErr.signal()
+        }.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
+        readErr.wait()
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self),
+                      signaled: process.terminationReason == .uncaughtSignal)
     }
 
     /// Runs a shell command line (for `ulimit`), with `$TUNELUA` set to the binary.

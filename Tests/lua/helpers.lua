@@ -10,6 +10,15 @@ function H.tmpdir(tag)
   return dir
 end
 
+--- A project directory named after this process, so that every worker state of a parallel
+--- search (each runs the script again) names the same one.
+function H.procdir(tag)
+  local stat = assert(io.open("/proc/self/stat")):read("l")
+  local dir = "/tmp/tunelua-test-" .. stat:match("^%d+") .. "-" .. tag
+  assert(os.execute("mkdir -p '" .. dir .. "'"))
+  return dir
+end
+
 --- Asserts that `fn` raises an error whose message contains `pattern` (plain text).
 function H.raises(pattern, fn, ...)
   local ok, err = pcall(fn, ...)

@@ -39,7 +39,13 @@ extension LuaValue {
     }
 
     /// Lua tables as JSON: arrays when they have only a non-empty array part, objects otherwise.
+    /// Cycles and nesting deeper than `TableWalk.maximumDepth` are errors naming `path`.
     func json(path: String = "value") throws -> JSON {
+        var guardrail = TableWalk(function: path, argument: "the value")
+        return try json(path: path, guardrail: &guardrail)
+    }
+
+    private func json(path: String, guardrail: inout TableWalk) throws -> JSON {
         switch self {
         case .nil: return .null
         case .boolean(let b): return .bool(b)
@@ -47,18 +53,26 @@ extension LuaValue {
         case .number(let d): return .double(d)
         case .string(let s): return .string(s)
         case .table(let table):
+            try guardrail.enter(table, path: String(path.dropFirst(guardrail.function.count)))
+            defer { guardrail.leave() }
             let pairs = table.pairs
             if !pairs.isEmpty && table.count == pairs.count {
-                return .array(try table.array.enumerated().map { try $0.element.json(path: "\(path)[\($0.offset + 1)]") })
-            }
-            return .object(try pairs.map { pair in
-                guard case .string(let key) = pair.key else {
-                    throw LuaCallError("\(path): only string keys can be stored (found a \(pair.key.typeName) key)")
+                var items: [JSON] = []
+                for (i, item) in table.array.enumerated() {
+                    items.append(try item.json(path: "\(path)[\(i + 1)]", guardrail: &guardrail))
                 }
-                return (key, try pair.value.json(path: "\(path).\(key)"))
-            })
+                return .array(items)
+            }
+            var members: [(String, JSON)] = []
+            for pair in pairs {
+                guard case .string(let key) = pair.key else {
+                    throw LuaCallError("\(TableWalk.short(path)): only string keys can be stored (found a \(pair.key.typeName) key)")
+                }
+                members.append((key, try pair.value.json(path: "\(path).\(key.prefix(40))", guardrail: &guardrail)))
+            }
+            return .object(members)
         default:
-            throw LuaCallError("\(path): a \(typeName) cannot be stored")
+            throw LuaCallError("\(TableWalk.short(path)): a \(typeName) cannot be stored")
         }
     }
 }

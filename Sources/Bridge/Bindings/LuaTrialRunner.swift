@@ -24,9 +24,10 @@ final class LuaTrialRunner: TrialRunner {
         overridden = try state.overridden(instance, base: base, Self.hooks)
     }
 
-    func proposing<T>(_ body: () throws -> T) throws -> T {
-        guard let instance = oracleInstance,
-              let oracle = OracleBinding.oracle(in: .table(instance), state: state) as? LuaOracle else { return try body() }
+    /// Attaches this state's instance of a Lua oracle class to the search's oracle while it
+    /// proposes, so `populate_space` runs in the state (and on the thread) that asks.
+    func proposing<T>(with oracle: Oracle, _ body: () throws -> T) throws -> T {
+        guard let instance = oracleInstance, let oracle = oracle as? LuaOracle else { return try body() }
         let previous = oracle.instance
         oracle.instance = instance
         defer { oracle.instance = previous }
@@ -113,7 +114,10 @@ extension LuaError: TracebackCarrying {}
 
 /// Reads what `run_trial` returned into the engine's `TrialResult`.
 enum TrialResultReader {
-    static func read(_ value: LuaValue, state: LuaState) -> TrialResult {
+    /// `nested` is set for the items of a returned list: a list there is reported as a list of
+    /// lists without reading it, so a cyclic or deep table never recurses.
+    static func read(_ value: LuaValue, state: LuaState, nested: Bool = false) -> TrialResult {
+        if nested, case .table(let table) = value, table.count > 0 { return .list([]) }
         switch value {
         case .nil: return .none
         case .integer(let i): return .number(Double(i))
@@ -122,7 +126,7 @@ enum TrialResultReader {
         case .table(let table):
             let pairs = table.pairs
             if !pairs.isEmpty && table.count == pairs.count {
-                return .list(table.array.map { read($0, state: state) })
+                return .list(table.array.map { read($0, state: state, nested: true) })
             }
             var metrics: [(String, Double)] = []
             for (key, item) in pairs {

@@ -62,15 +62,15 @@ enum OracleBinding {
         OracleFactory(tunerName: "BayesianOptimization",
                       parameters: [.init("num_initial_points", .integer), .init("alpha", .number), .init("beta", .number),
                                    .init("acquisition", .string)],
-                      defaultMaxTrials: 10) { args, base in
-            let acquisition: Acquisition
-            switch try args.choice("acquisition", among: ["lcb", "ei"], default: "lcb") {
-            case "ei": acquisition = .expectedImprovement
-            default: acquisition = .lowerConfidenceBound
-            }
+                      defaultMaxTrials: BayesianOptimizationOracle.BayesianDefaults.maxTrials) { args, base in
+            let defaults = BayesianOptimizationOracle.BayesianDefaults.self
+            let acquisition = try Acquisition(rawValue: args.choice("acquisition", among: ["lcb", "ei"],
+                                                                     default: defaults.acquisition.rawValue))
+                ?? defaults.acquisition
             return try BayesianOptimizationOracle(
                 objective: base.objective, maxTrials: base.maxTrials, numInitialPoints: args.integer("num_initial_points"),
-                alpha: args.double("alpha", default: 1e-4), beta: args.double("beta", default: 2.6), seed: base.seed,
+                alpha: args.double("alpha", default: defaults.alpha),
+                beta: args.double("beta", default: defaults.beta), seed: base.seed,
                 hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries, tuneNewEntries: base.tuneNewEntries,
                 maxRetriesPerTrial: base.maxRetriesPerTrial, maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials,
                 acquisition: acquisition)

@@ -59,11 +59,14 @@ final class TensorBox {
     /// `t op number` and `number op t`.
     static func arithmetic(_ call: LuaCall, _ symbol: String, _ right: (Tensor, Float) -> Tensor,
                            _ left: (Float, Tensor) -> Tensor) throws -> Int32 {
+        let state = call.state
         if let t = call.object(at: 1, as: TensorBox.self), let n = call.value(at: 2).doubleValue {
-            return call.results(.object(TensorBox(right(t.tensor, Float(n))), luaClass))
+            let result = state.sharedTensor(derivedFrom: t.tensor, "x\(symbol)\(n)") { right(t.tensor, Float(n)) }
+            return call.results(.object(TensorBox(result), luaClass))
         }
         if let n = call.value(at: 1).doubleValue, let t = call.object(at: 2, as: TensorBox.self) {
-            return call.results(.object(TensorBox(left(Float(n), t.tensor)), luaClass))
+            let result = state.sharedTensor(derivedFrom: t.tensor, "\(n)\(symbol)x") { left(Float(n), t.tensor) }
+            return call.results(.object(TensorBox(result), luaClass))
         }
         throw LuaCallError("tensor \(symbol): only a tensor and a number can be combined (got \(call.typeName(at: 1)) and \(call.typeName(at: 2)))")
     }
@@ -81,32 +84,55 @@ final class TensorBox {
 
 /// Reads tensors from Lua values: a Tensor object, or (nested) tables of numbers.
 enum TensorReader {
+    /// Nested tables deeper than this are not data (and could overflow Swift's stack).
+    static let maximumRank = 64
+
     static func tensor(_ value: LuaValue, function: String, argument: String) throws -> Tensor {
         if case .userdata(let ref) = value, let box = ref.state.objectValue(ref) as? TensorBox { return box.tensor }
         guard let table = value.tableValue else {
             throw LuaCallError("\(function): argument '\(argument)' must be a Tensor or a table of numbers (got \(value.typeName))")
         }
+        // The shape is read down the first elements; every other element must match it, and a
+        // number must sit exactly at the last level: `{1, {2, 3}}` is refused, never built.
         var shape: [Int] = []
         var scalars: [Float] = []
-        func walk(_ value: LuaValue, depth: Int, path: String) throws {
-            if let n = value.doubleValue {
-                guard depth == shape.count else {
-                    throw LuaCallError("\(function): \(argument)\(path) is a number where a list was expected (ragged nesting)")
+        var leafDepth: Int?
+        var guardrail = TableWalk(function: function, argument: argument, limit: maximumRank)
+        func walk(_ t: LuaTable, path: String) throws {
+            try guardrail.enter(t, path: path)
+            defer { guardrail.leave() }
+            let depth = guardrail.depth - 1
+            let n = t.count
+            if depth == shape.count {
+                shape.append(n)
+            } else if shape[depth] != n {
+                throw LuaCallError("\(function): \(argument)\(TableWalk.short(path)) has \(n) items where \(shape[depth]) were expected (ragged nesting)")
+            }
+            guard n > 0 else { return }
+            for i in 1...n {
+                let item = t[i]
+                let here = path + "[\(i)]"
+                if let x = item.doubleValue {
+                    if leafDepth == nil { leafDepth = depth + 1 }
+                    guard leafDepth == depth + 1, shape.count == depth + 1 else {
+                        throw LuaCallError("\(function): \(argument)\(TableWalk.short(here)) is a number where a list was expected (mixed nesting)")
+                    }
+                    scalars.append(Float(x))
+                } else if let inner = item.tableValue {
+                    if let leaf = leafDepth, depth + 1 >= leaf {
+                        throw LuaCallError("\(function): \(argument)\(TableWalk.short(here)) is a list where a number was expected (mixed nesting)")
+                    }
+                    try walk(inner, path: here)
+                } else {
+                    throw LuaCallError("\(function): \(argument)\(TableWalk.short(here)) must be a number (got \(item.typeName))")
                 }
-                scalars.append(Float(n))
-                return
             }
-            guard let t = value.tableValue else {
-                throw LuaCallError("\(function): \(argument)\(path) must be a number (got \(value.typeName))")
-            }
-            let items = t.array
-            if depth == shape.count { shape.append(items.count) } else if shape[depth] != items.count {
-                throw LuaCallError("\(function): \(argument)\(path) has \(items.count) items where \(shape[depth]) were expected (ragged nesting)")
-            }
-            for (i, item) in items.enumerated() { try walk(item, depth: depth + 1, path: path + "[\(i + 1)]") }
         }
-        try walk(.table(table), depth: 0, path: "")
+        try walk(table, path: "")
         guard !scalars.isEmpty else { throw LuaCallError("\(function): argument '\(argument)' is empty") }
+        guard ShapeArithmetic.count(shape) == scalars.count else {
+            throw LuaCallError("\(function): argument '\(argument)' is ragged (shape \(shape) needs \(ShapeArithmetic.count(shape) ?? -1) numbers, found \(scalars.count))")
+        }
         return Tensor(shape: shape, scalars: scalars)
     }
 }

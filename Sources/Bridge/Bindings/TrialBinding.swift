@@ -195,12 +195,15 @@ final class ObjectiveBox {
     static let signature = Signature("Objective", [.init("name", .string, required: true), .init("direction", .string, required: true)])
 
     /// Reads an `objective=` argument: nil, a name, an Objective, or a list of those.
-    static func parse(_ value: LuaValue) throws -> Objective {
+    static func parse(_ value: LuaValue, inList: Bool = false) throws -> Objective {
         switch value {
         case .nil: return .defaultObjective
         case .string(let name): return try Objective.inferred(name)
+        case .table where inList:
+            // One level only, as in Keras Tuner: no recursion, so no cyclic or deep list can loop.
+            throw LuaCallError("objective: a list inside the objective list (each item must be a metric name or a kt.Objective)")
         case .table(let table):
-            let parts = try table.array.map { try parse($0) }
+            let parts = try table.array.map { try parse($0, inList: true) }
             guard !parts.isEmpty else { throw LuaCallError("objective: an empty list is not an objective") }
             return parts.count == 1 ? parts[0] : try Objective(multi: parts)
         case .userdata:

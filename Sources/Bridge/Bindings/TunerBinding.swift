@@ -148,6 +148,9 @@ enum TunerBinding {
             if let joins = h.joins {
                 // A worker takes trials until the search is over; then its script ends here.
                 try? joins.session.work(runner, worker: joins.name)
+                joins.finished = true
+                // Code after search() is the main state's: stop it even if a pcall catches this.
+                call.state.interrupt.request()
                 throw LuaError(message: WorkerContext.finishedMessage)
             }
             let interrupt = call.state.interrupt

@@ -39,6 +39,10 @@ final class WorkerContext {
     let session: SearchSession
     let projectPath: String
     let name: String
+    /// Set when this worker's part of the search is over: whatever the script does after that
+    /// (a `pcall` may catch the end of `search()`) is not the worker's to run or to report.
+    var finished = false
+
     init(session: SearchSession, projectPath: String, name: String) {
         self.session = session
         self.projectPath = projectPath
@@ -48,8 +52,6 @@ final class WorkerContext {
     /// What a worker's `search()` raises when its part is done: the rest of the script is the
     /// main state's alone (summaries, final training).
     static let finishedMessage = "tunelua: this worker's search is over"
-
-    static func isFinished(_ error: Error) -> Bool { (error as? LuaError)?.message == finishedMessage }
 }
 
 /// How many workers a search runs: the tuner's `workers`, else `--workers`, else
@@ -99,18 +101,24 @@ final class WorkerPool: @unchecked Sendable {
             done.enter()
             let thread = Thread { [self] in
                 defer { done.leave() }
+                let context = WorkerContext(session: session, projectPath: projectPath, name: name)
                 let error = host.launch? { state in
-                    state.setPerState("tunelua.worker", WorkerContext(session: self.session, projectPath: self.projectPath, name: name))
+                    state.setPerState("tunelua.worker", context)
                     self.lock.withLock { self.interrupts.append(state.interrupt) }
                     // A worker that starts after the search stopped leaves at once.
                     if self.session.error != nil { state.interrupt.request() }
                 }
-                if let error, !WorkerContext.isFinished(error) {
-                    // Ended by the search stopping: the session holds the reason already.
-                    if session.error != nil && isInterruption(error) { return }
-                    lock.withLock { if setupError == nil { setupError = error } }
-                    session.stop(with: error)
+                if context.finished { return }
+                guard let error else {
+                    // The script ended without reaching this project's search: its directory or
+                    // project name differs between runs (os.tmpname, the time), so the worker idled.
+                    warnNeverJoined(name)
+                    return
                 }
+                // Ended by the search stopping: the session holds the reason already.
+                if session.error != nil && isInterruption(error) { return }
+                lock.withLock { if setupError == nil { setupError = error } }
+                session.stop(with: error)
             }
             // Lua's C calls and Swift frames both nest deeply in user code.
             thread.stackSize = 64 << 20
@@ -118,6 +126,14 @@ final class WorkerPool: @unchecked Sendable {
             threads.append(thread)
             thread.start()
         }
+    }
+
+    private var warned = false
+
+    private func warnNeverJoined(_ name: String) {
+        guard lock.withLock({ () -> Bool in defer { warned = true }; return !warned }) else { return }
+        Console.writeError("warning: worker \(name) ran the script to its end without reaching the search of \(projectPath); "
+                           + "give the tuner the same directory and project_name in every run (not os.tmpname() or the time)\n")
     }
 
     /// Asks every worker state to stop (another worker's fatal error, the consecutive-failure limit).

@@ -61,9 +61,13 @@ public struct LuaCall {
         return Int32(values.count)
     }
 
-    /// Pushes every value of an array as a separate result.
+    /// Pushes every value of an array as a separate result. More results than Lua's stack can
+    /// take (about a million) raise an error instead (the trampoline's error flag, -1).
     public func results(_ values: [LuaValue]) -> Int32 {
-        _ = lua_checkstack(L, Int32(values.count) + 4)
+        guard values.count < 900_000, lua_checkstack(L, Int32(values.count) + 4) != 0 else {
+            state.push(.string("\(userPosition(L))\(functionName): \(values.count) results are too many to return (the Lua stack holds about 1,000,000)"), on: L)
+            return -1
+        }
         for value in values { push(value) }
         return Int32(values.count)
     }

@@ -24,6 +24,9 @@ public final class LuaClass {
     }
 
     let registryKey: String
+    /// Identifies the class in its metatable and in every box made for it (classes live as long
+    /// as the process: they are static).
+    var mark: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
     /// The state this class was last installed in: installing is once per state, and pushes
     /// check this before anything slower.
     weak var installedIn: LuaState?
@@ -35,17 +38,23 @@ public final class LuaClass {
 
     /// A field computed from the object.
     public func getter<T: AnyObject>(_ name: String, _ body: @escaping (T) throws -> LuaValue) {
-        getters[name] = { object, _ in try body(object as! T) }
+        getters[name] = { object, _ in try body(try LuaClass.cast(object)) }
     }
 
     /// A field computed from the object, with access to the state (to build tables, functions).
     public func getter<T: AnyObject>(_ name: String, _ body: @escaping (T, LuaState) throws -> LuaValue) {
-        getters[name] = { object, state in try body(object as! T, state) }
+        getters[name] = { object, state in try body(try LuaClass.cast(object), state) }
     }
 
     /// A writable field.
     public func setter<T: AnyObject>(_ name: String, _ body: @escaping (T, LuaValue) throws -> Void) {
-        setters[name] = { object, value, _ in try body(object as! T, value) }
+        setters[name] = { object, value, _ in try body(try LuaClass.cast(object), value) }
+    }
+
+    /// The object as the type a field was declared for; an error, never a trap, when it is not.
+    static func cast<T: AnyObject>(_ object: AnyObject) throws -> T {
+        guard let typed = object as? T else { throw LuaCallError("expected a \(T.self), got a \(type(of: object))") }
+        return typed
     }
 
     /// A metamethod such as `__call`, `__tostring`, `__len`, `__add`, `__div`, `__unm`, `__eq`.
@@ -68,7 +77,7 @@ extension LuaState {
         let L = self.L
         lua_createtable(L, 0, 8)                      // metatable
         push(.string(luaClass.name), on: L); lua_setfield(L, -2, "__name")
-        lua_pushboolean(L, 1); lua_rawsetp(L, -2, LuaState.classMarker)
+        lua_pushlightuserdata(L, luaClass.mark); lua_rawsetp(L, -2, LuaState.classMarker)
         tl_pushboxgc(L); lua_setfield(L, -2, "__gc")
         for (name, body) in luaClass.metamethods {
             pushFunction(name: name, body, on: L)
@@ -160,26 +169,31 @@ extension LuaState {
             lua_setfield(L, TL_REGISTRYINDEX, "tunelua.objects")
         }
         lua_pushlightuserdata(L, key)
-        if lua_rawget(L, -2) == LUA_TUSERDATA {
+        // A box whose object was released by a hand-called `__gc` may still sit here under the
+        // address a new object now has: reuse only a box that still holds this very object.
+        if lua_rawget(L, -2) == LUA_TUSERDATA, let box = tl_tobox(L, -1, TL_TAG_OBJECT),
+           box.pointee.object == key, box.pointee.owner == UnsafeRawPointer(luaClass.mark) {
             tl_remove(L, -2)
             return
         }
         tl_pop(L, 1)
-        pushBox(object, metatable: luaClass.registryKey, on: L)
+        pushBox(object, metatable: luaClass.registryKey, owner: luaClass.mark, on: L)
         lua_pushlightuserdata(L, key)
         lua_pushvalue(L, -2)
         lua_rawset(L, -4)
         tl_remove(L, -2)
     }
 
-    /// The Swift object in the userdata at `index`, if it is one of ours.
+    /// The Swift object in the userdata at `index`, if it is one of ours: a tagged object box
+    /// under the metatable of the class it was made for (so neither a foreign userdata given our
+    /// metatable nor our box given another class's metatable is read as the wrong Swift type).
     func object(at index: Int32, on L: OpaquePointer) -> AnyObject? {
-        guard lua_type(L, index) == LUA_TUSERDATA, lua_getmetatable(L, index) != 0 else { return nil }
+        guard let box = tl_tobox(L, index, TL_TAG_OBJECT), let pointer = box.pointee.object,
+              lua_getmetatable(L, index) != 0 else { return nil }
         lua_rawgetp(L, -1, LuaState.classMarker)  // raw: a user-made metatable may have metamethods
-        let ours = lua_toboolean(L, -1) != 0
+        let mark = lua_type(L, -1) == LUA_TLIGHTUSERDATA ? lua_touserdata(L, -1) : nil
         tl_pop(L, 2)
-        guard ours, let slot = lua_touserdata(L, index)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
-              let pointer = slot.pointee else { return nil }
+        guard let mark, UnsafeRawPointer(mark) == box.pointee.owner else { return nil }
         return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue()
     }
 

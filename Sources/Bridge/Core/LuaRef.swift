@@ -170,8 +170,20 @@ public final class LuaTable: LuaRef {
         return Int(lua_rawlen(L, -1))
     }
 
-    /// The array part `t[1]…t[#t]`.
-    public var array: [LuaValue] { (0..<count).map { self[$0 + 1] } }
+    /// The array part `t[1]…t[#t]`, stopping at the first nil as `ipairs` does: `#t` of a table
+    /// with a few keys at powers of two can be 2^40, which must not become a 2^40-element array.
+    public var array: [LuaValue] {
+        var items: [LuaValue] = []
+        let n = count
+        var i = 1
+        while i <= n {
+            let item = self[i]
+            if item.isNil { break }
+            items.append(item)
+            i += 1
+        }
+        return items
+    }
 
     /// Every key-value pair, in Lua's traversal order (raw `next`).
     public var pairs: [(key: LuaValue, value: LuaValue)] {

@@ -1,4 +1,5 @@
 import CLua
+import NN
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,8 @@ public final class LuaState {
     ///   Lua code runs fail with Lua's "not enough memory" error.
     public init(memoryLimit: Int = LuaState.defaultMemoryLimit) throws(LuaError) {
         allocator = .allocate(capacity: 1)
-        allocator.initialize(to: tl_alloc_state(used: 0, limit: max(memoryLimit, 1 << 20), inSwift: 1, refused: 0))
+        allocator.initialize(to: tl_alloc_state(used: 0, limit: max(memoryLimit, 1 << 20), inSwift: 1, refused: 0,
+                                                shared: LuaState.processHeap))
         guard let L = tl_newstate(allocator) else {
             allocator.deallocate()
             throw LuaError(message: "cannot create a Lua state (out of memory)")
@@ -93,6 +95,22 @@ public final class LuaState {
             limit = min(limit, Int(clamping: rl.rlim_cur))
         }
         return max(limit / 2, 16 << 20)
+    }
+
+    /// Every Lua heap of the process together, counted against `--memory-limit` (set once by the
+    /// command line through `limitProcessMemory`; until then only each state's own cap applies).
+    /// Allocated once and never freed: states on any thread point at it.
+    nonisolated(unsafe) static let processHeap: UnsafeMutablePointer<tl_heap_budget> = {
+        let p = UnsafeMutablePointer<tl_heap_budget>.allocate(capacity: 1)
+        p.initialize(to: tl_heap_budget(used: 0, limit: 0))
+        return p
+    }()
+
+    /// Caps the whole process at `bytes`: every Lua state's heap together, and the engine's
+    /// buffers (`MemoryBudget`), which see the Lua heaps in the process's resident size.
+    public static func limitProcessMemory(_ bytes: Int) {
+        processHeap.pointee.limit = bytes
+        MemoryBudget.setLimit(bytes)
     }
 
     /// Bytes the Lua heap uses now.
@@ -220,15 +238,22 @@ public final class LuaState {
         case .table(let ref as LuaRef), .function(let ref as LuaRef), .userdata(let ref):
             if ref.state === self { ref.push(L) } else { lua_pushnil(L) }
         case .object(let object, let luaClass):
+            // Room for the value and the scratch slots each kind uses; every nested level asks
+            // again, so a deep value (a rank-100 tensor's `totable`) never writes past the stack.
+            // Values are depth-bounded where they are read, far below Lua's stack limit, so the
+            // check succeeds; a Swift caller cannot raise here.
+            _ = lua_checkstack(L, 4)
             pushObject(object, luaClass, on: L)
         case .array(let items):
-            lua_createtable(L, Int32(items.count), 0)
+            _ = lua_checkstack(L, 4)
+            lua_createtable(L, Int32(clamping: items.count), 0)
             for (i, item) in items.enumerated() {
                 push(item, on: L)
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
         case .dictionary(let items):
-            lua_createtable(L, 0, Int32(items.count))
+            _ = lua_checkstack(L, 4)
+            lua_createtable(L, 0, Int32(clamping: items.count))
             for (key, item) in items {
                 push(.string(key), on: L)
                 push(item, on: L)

@@ -37,11 +37,11 @@ extension LuaState {
     }
 
     /// Pushes a box userdata holding a retained reference to `object`, with the given metatable
-    /// (from the registry) whose `__gc` releases it.
-    func pushBox(_ object: AnyObject, metatable: String, on L: OpaquePointer) {
-        let slot = tl_newuserdata(L, MemoryLayout<UnsafeMutableRawPointer>.size)!
-        slot.assumingMemoryBound(to: UnsafeMutableRawPointer?.self).pointee =
-            Unmanaged.passRetained(object).toOpaque()
+    /// (from the registry) whose `__gc` releases it. `owner` marks the class an object box was
+    /// made for (nil for function boxes), so a box moved under another class's metatable is refused.
+    func pushBox(_ object: AnyObject, metatable: String, owner: UnsafeRawPointer? = nil, on L: OpaquePointer) {
+        _ = tl_newbox(L, owner == nil ? TL_TAG_FUNCTION : TL_TAG_OBJECT,
+                      Unmanaged.passRetained(object).toOpaque(), owner)
         lua_getfield(L, TL_REGISTRYINDEX, metatable)
         lua_setmetatable(L, -2)
     }
@@ -92,9 +92,17 @@ private func raise(_ error: any Error, on L: OpaquePointer, state: LuaState) -> 
         if let value = error.value { value.push(L) } else { state.push(.string(error.message), on: L) }
         return -1
     } catch {
-        state.push(.string(userPosition(L) + String(describing: error)), on: L)
+        state.push(.string(userPosition(L) + bounded(String(describing: error))), on: L)
         return -1
     }
+}
+
+/// A message cut to a few hundred bytes: messages quote what they were given (a keyword, a
+/// value, a file's field), and what a script gives may be a megabyte long.
+func bounded(_ message: String, limit: Int = 300) -> String {
+    guard message.utf8.count > limit else { return message }
+    let head = message.utf8.prefix(limit - 120), tail = message.utf8.suffix(100)
+    return String(decoding: head, as: UTF8.self) + " … (\(message.utf8.count - head.count - tail.count) bytes cut) … " + String(decoding: tail, as: UTF8.self)
 }
 
 /// `file:line: ` of the innermost Lua function that is the user's, skipping tunelua's own Lua

@@ -14,12 +14,22 @@ public final class BayesianOptimizationOracle: Oracle {
     private var proposer: GaussianProcessProposer
     private let encodings = TrialEncodings()
 
-    /// Keras Tuner's arguments and defaults (`max_trials=10`, `alpha=1e-4`, `beta=2.6`), plus the
-    /// acquisition (`"lcb"`, Keras Tuner's, or `"ei"`).
-    public init(objective: Objective = .defaultObjective, maxTrials: Int? = 10, numInitialPoints: Int? = nil,
-                alpha: Double = 1e-4, beta: Double = 2.6, seed: Int? = nil, hyperparameters: HyperParameters? = nil,
-                allowNewEntries: Bool = true, tuneNewEntries: Bool = true, maxRetriesPerTrial: Int = 0,
-                maxConsecutiveFailedTrials: Int? = 3, acquisition: Acquisition = .lowerConfidenceBound) throws {
+    /// Keras Tuner's defaults (`max_trials=10`, `alpha=1e-4`, `beta=2.6`), defined here once.
+    public enum BayesianDefaults {
+        public static let maxTrials = 10
+        public static let alpha = 1e-4
+        public static let beta = 2.6
+        public static let acquisition = Acquisition.lowerConfidenceBound
+    }
+
+    /// Keras Tuner's arguments, plus the acquisition (`"lcb"`, Keras Tuner's, or `"ei"`).
+    public init(objective: Objective = .defaultObjective, maxTrials: Int? = BayesianDefaults.maxTrials,
+                numInitialPoints: Int? = nil, alpha: Double = BayesianDefaults.alpha, beta: Double = BayesianDefaults.beta,
+                seed: Int? = nil, hyperparameters: HyperParameters? = nil,
+                allowNewEntries: Bool = Defaults.allowNewEntries, tuneNewEntries: Bool = Defaults.tuneNewEntries,
+                maxRetriesPerTrial: Int = Defaults.maxRetriesPerTrial,
+                maxConsecutiveFailedTrials: Int? = Defaults.maxConsecutiveFailedTrials,
+                acquisition: Acquisition = BayesianDefaults.acquisition) throws {
         let fn = "BayesianOptimizationOracle"
         guard alpha > 0, alpha.isFinite else {
             throw EngineError.invalid("\(fn): alpha must be a positive number (the noise added to the kernel's diagonal), got \(alpha)")

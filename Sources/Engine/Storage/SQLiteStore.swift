@@ -44,12 +44,19 @@ public final class SQLiteStore: ProjectStore {
         }
         try takeLock()
         do {
-            try SQLiteStore.checkExistingFile(databasePath)
+            var findings: ProjectFileCheck.Findings
             if overwrite {
+                // Only the check that it is ours: a damaged project of ours may be replaced.
+                findings = try ProjectFileCheck.beforeOpening(databasePath, recordedSalt: nil, contents: false)
                 for suffix in ["", "-wal", "-shm"] { unlink(databasePath + suffix) }
+                findings = .init()
+            } else {
+                findings = try ProjectFileCheck.beforeOpening(databasePath, recordedSalt: recordedSalt)
             }
+            // The record speaks for the WAL present now; without one it is made after our first commit.
+            writeLockRecord(salt: findings.walSalt == nil ? nil : recordedSalt)
             try openDatabase(flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
-            try configure()
+            try configure(findings: findings)
         } catch {
             close()
             throw error
@@ -64,12 +71,41 @@ public final class SQLiteStore: ProjectStore {
         guard access(databasePath, R_OK) == 0 else {
             throw EngineError(.notFound, "summary: no tunelua project at '\(location)' (\(SQLiteStore.databaseName) not found)")
         }
-        try SQLiteStore.checkExistingFile(databasePath)
-        try openDatabase(flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)
-        sqlite3_busy_timeout(db, 300)
+        let findings = try ProjectFileCheck.beforeOpening(databasePath, recordedSalt: SQLiteStore.readLockRecord(location).salt)
+        do {
+            try openForReading(findings: findings)
+        } catch let e as EngineError where e.kind == .projectLocked {
+            close()
+            throw EngineError(.projectLocked, "summary: the project '\(location)' is in use by a running search; run summary when it finishes")
+        }
+    }
+
+    private func openForReading(findings: ProjectFileCheck.Findings) throws {
+        do {
+            try openDatabase(flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)
+            sqlite3_busy_timeout(db, 300)
+            _ = try queryInt("PRAGMA user_version")
+        } catch {
+            // Read-only media: SQLite cannot make the WAL index beside the database. Nothing can
+            // write there either, so the file is read as it stands (immutable).
+            guard access(location, W_OK) != 0 else { throw error }
+            close()
+            try openDatabase(flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, uri: "file:" + SQLiteStore.uriEscaped(databasePath) + "?immutable=1")
+        }
+        try checkIntegrity(findings: findings)
     }
 
     deinit { close() }
+
+    /// `tunelua check DIR/PROJECT`: every check an open makes, then `PRAGMA quick_check` and a read
+    /// of every row, without writing. Returns a one-line verdict; throws naming what is wrong.
+    public static func check(projectAt path: String) throws -> String {
+        let store = try SQLiteStore(readingProjectAt: path)
+        defer { store.close() }
+        try store.checkIntegrity(findings: .init(), full: true)
+        let trials = try store.load()?.trials.count ?? 0
+        return "\(store.databasePath): ok (\(trials) trial\(trials == 1 ? "" : "s"), quick_check ok)"
+    }
 
     // MARK: - Opening
 
@@ -97,6 +133,49 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
+    /// What the lock file says beyond the pid: the WAL salt-1 this project recorded.
+    static func readLockRecord(_ location: String) -> (pid: String, salt: UInt32?) {
+        let fd = open(location + "/" + lockName, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return ("?", nil) }
+        defer { Glibc.close(fd) }
+        return parseLockRecord(fd)
+    }
+
+    private static func parseLockRecord(_ fd: Int32) -> (pid: String, salt: UInt32?) {
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = pread(fd, &buffer, 127, 0)
+        guard n > 0 else { return ("?", nil) }
+        let lines = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n")
+        let pid = lines.first.map { String($0).trimmingSpaces } ?? "?"
+        var salt: UInt32?
+        for line in lines.dropFirst() where line.hasPrefix("wal-salt ") {
+            salt = UInt32(line.dropFirst("wal-salt ".count).trimmingPrefix("0x"), radix: 16)
+        }
+        return (pid.isEmpty ? "?" : pid, salt)
+    }
+
+    /// The WAL salt-1 read from the lock file when the project opened.
+    private var recordedSalt: UInt32?
+    /// Whether this session has recorded its WAL's salt (once, after its first commit).
+    private var saltRecorded = false
+
+    /// Rewrites the lock file: our pid, and the WAL salt when there is one to vouch for.
+    private func writeLockRecord(salt: UInt32?) {
+        guard lockFD >= 0 else { return }
+        var text = String(getpid()) + "\n"
+        if let salt { text += "wal-salt " + ProjectFileCheck.hex(salt) + "\n" }
+        let bytes = Array(text.utf8)
+        _ = ftruncate(lockFD, 0)
+        _ = pwrite(lockFD, bytes, bytes.count, 0)
+    }
+
+    private func recordWALSalt() {
+        saltRecorded = true
+        if let salt = try? ProjectFileCheck.walHeader(databasePath + "-wal", databasePageSize: 0, recordedSalt: nil) {
+            writeLockRecord(salt: salt)
+        }
+    }
+
     private func takeLock() throws {
         let path = location + "/" + SQLiteStore.lockName
         lockFD = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -104,9 +183,7 @@ public final class SQLiteStore: ProjectStore {
             throw EngineError(.storage, "Tuner: cannot create the lock file '\(path)': \(String(cString: strerror(errno)))")
         }
         if flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let n = pread(lockFD, &buffer, 31, 0)
-            let pid = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingSpaces : "?"
+            let pid = SQLiteStore.parseLockRecord(lockFD).pid
             Glibc.close(lockFD)
             lockFD = -1
             if pid == String(getpid()) {
@@ -114,32 +191,12 @@ public final class SQLiteStore: ProjectStore {
             }
             throw EngineError(.projectLocked, "Tuner: the project '\(location)' is in use by another process (pid \(pid)); wait for it to finish, or use another project_name")
         }
-        let pid = Array(String(getpid()).utf8)
-        _ = ftruncate(lockFD, 0)
-        _ = pwrite(lockFD, pid, pid.count, 0)
+        recordedSalt = SQLiteStore.parseLockRecord(lockFD).salt
     }
 
-    /// Refuses a file that is not a tunelua database without touching it.
-    private static func checkExistingFile(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }  // absent: it will be created
-        defer { Glibc.close(fd) }
-        var header = [UInt8](repeating: 0, count: 100)
-        let n = read(fd, &header, 100)
-        if n == 0 { return }  // empty file: SQLite initialises it
-        let magic = Array("SQLite format 3\0".utf8)
-        guard n == 100, Array(header[0..<16]) == magic else {
-            throw EngineError(.corruptData, "Tuner: '\(path)' is not a tunelua project database (not an SQLite file; corrupt or foreign); it was left untouched; move it away or choose another project_name")
-        }
-        let appId = header[68..<72].reduce(Int32(0)) { ($0 << 8) | Int32($1) }
-        guard appId == applicationId else {
-            throw EngineError(.corruptData, "Tuner: '\(path)' is an SQLite database that tunelua did not create; it was left untouched; move it away or choose another project_name")
-        }
-    }
-
-    private func openDatabase(flags: Int32) throws {
+    private func openDatabase(flags: Int32, uri: String? = nil) throws {
         var handle: OpaquePointer?
-        let rc = sqlite3_open_v2(databasePath, &handle, flags, nil)
+        let rc = sqlite3_open_v2(uri ?? databasePath, &handle, flags, nil)
         db = handle
         guard rc == SQLITE_OK else {
             let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "code \(rc)"
@@ -147,8 +204,21 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    private func configure() throws {
+    static func uriEscaped(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"): out += "%" + String(byte, radix: 16, uppercase: true)
+            default: out.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return out
+    }
+
+    private func configure(findings: ProjectFileCheck.Findings) throws {
         sqlite3_busy_timeout(db, 5000)
+        // Until the checks below pass, closing must not checkpoint a WAL into the database.
+        _ = tl_sqlite_no_checkpoint_on_close(db, 1)
         // One writer per project (the flock says so too): exclusive locking keeps the WAL index in
         // process memory and skips the per-transaction file locks, a large share of a commit's cost.
         // A reader (`tunelua summary`) waits until the search ends.
@@ -183,12 +253,18 @@ public final class SQLiteStore: ProjectStore {
                 try exec("PRAGMA user_version=\(SQLiteStore.formatVersion)")
             }
         } else if version > SQLiteStore.formatVersion {
-            throw EngineError(.incompatibleProject, "Tuner: '\(databasePath)' was written by a newer tunelua (format \(version), this one reads \(SQLiteStore.formatVersion))")
-        } else if version < SQLiteStore.formatVersion {
-            try transaction {
-                for v in version..<SQLiteStore.formatVersion { try exec(SQLiteStore.migrations[v]!) }
-                try exec("PRAGMA user_version=\(SQLiteStore.formatVersion)")
-            }
+            throw EngineError(.incompatibleProject, "Tuner: '\(databasePath)' was written by a newer tunelua (format \(version), this one reads \(SQLiteStore.formatVersion)); it was left untouched")
+        } else {
+            try checkIntegrity(findings: findings)
+            if version < SQLiteStore.formatVersion { try migrate(from: version) }
+        }
+    }
+
+    /// Brings an older project's schema to `formatVersion`, in one transaction (LUA_API §6).
+    private func migrate(from version: Int32) throws {
+        try transaction {
+            for v in version..<SQLiteStore.formatVersion { try exec(SQLiteStore.migrations[v]!) }
+            try exec("PRAGMA user_version=\(SQLiteStore.formatVersion)")
         }
     }
 
@@ -203,12 +279,63 @@ public final class SQLiteStore: ProjectStore {
             """,
     ]
 
+    // MARK: - Integrity
+
+    /// The cheap checks made at every open, before anything is written: the schema is there,
+    /// trial rows run 0, 1, 2, … without a gap, and no trial id appears twice (a resume would
+    /// otherwise give the next trial the id of a finished one and overwrite it). `PRAGMA
+    /// quick_check` runs only when something already looks wrong, or on `tunelua check`.
+    func checkIntegrity(findings: ProjectFileCheck.Findings, full: Bool = false) throws {
+        var problems: [String] = []
+        let version = try queryInt("PRAGMA user_version")
+        if version == 0 {
+            if try queryInt("SELECT count(*) FROM sqlite_master") > 0 {
+                problems.append("it has tables but no schema version (PRAGMA user_version is 0)")
+            }
+        } else if try queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('project', 'oracle_state', 'trials', 'metrics', 'checkpoints')") != 5 {
+            problems.append("tables of the schema are missing")
+        } else {
+            let st = try statement("SELECT count(*), min(idx), max(idx), count(DISTINCT trial_id) FROM trials")
+            defer { sqlite3_reset(st) }
+            if try step(st) {
+                let count = sqlite3_column_int64(st, 0), low = sqlite3_column_int64(st, 1)
+                let high = sqlite3_column_int64(st, 2), distinct = sqlite3_column_int64(st, 3)
+                if count > 0 && (low != 0 || high != count - 1) {
+                    let gap = try queryInt64("SELECT CASE WHEN min(idx) > 0 THEN 0 ELSE (SELECT min(a.idx) + 1 FROM trials a WHERE NOT EXISTS (SELECT 1 FROM trials b WHERE b.idx = a.idx + 1)) END FROM trials")
+                    problems.append("trial rows are not contiguous (\(count) rows with idx \(low) to \(high); the row with idx \(gap) is missing)")
+                }
+                if distinct != count {
+                    let id = try queryText("SELECT trial_id FROM trials GROUP BY trial_id HAVING count(*) > 1 ORDER BY min(idx) LIMIT 1") ?? "?"
+                    problems.append("trial id '\(id)' appears in more than one row")
+                }
+            }
+        }
+        if full || findings.needsQuickCheck || !problems.isEmpty {
+            problems += try quickCheck()
+        }
+        guard problems.isEmpty else {
+            throw EngineError(.corruptData, "Tuner: the project database '\(databasePath)' is damaged: \(problems.joined(separator: "; ")); it was left untouched and cannot be resumed; restore it from a copy")
+        }
+    }
+
+    /// `PRAGMA quick_check`, its first few complaints (empty when the file is sound).
+    func quickCheck() throws -> [String] {
+        var out: [String] = []
+        let st = try statement("PRAGMA quick_check(5)")
+        defer { sqlite3_reset(st) }
+        while try step(st) {
+            let line = columnText(st, 0) ?? ""
+            if line != "ok" { out.append("quick_check: " + String(line.prefix(200))) }
+        }
+        return out
+    }
+
     // MARK: - ProjectStore
 
     public func load() throws -> StoredProject? {
         let meta = try queryPairs("SELECT key, value FROM project")
         guard let kind = meta["oracle_kind"] else { return nil }
-        let objective = try Objective(json: JSON.parse(meta["objective"] ?? "null"))
+        let objective = try Objective(json: JSON.parse(meta["objective"] ?? "null", source: "'\(databasePath)', table project, key 'objective'"))
         // The newest oracle state: written with each trial's row (one page per commit), or alone.
         let stateText = try queryText("""
             SELECT state FROM (SELECT state, state_seq FROM oracle_state
@@ -225,7 +352,7 @@ public final class SQLiteStore: ProjectStore {
         defer { sqlite3_reset(sel) }
         while try step(sel) {
             let id = columnText(sel, 0) ?? ""
-            let values = try HPValues(json: JSON.parse(columnText(sel, 3) ?? "{}"))
+            let values = try HPValues(json: JSON.parse(columnText(sel, 3) ?? "{}", source: "'\(databasePath)', trial \(id) (idx \(sqlite3_column_int64(sel, 1))), column hyperparameters"))
             let hps = HyperParameters()
             hps.values = values
             let trial = Trial(trialId: id, index: Int(sqlite3_column_int64(sel, 1)), hyperparameters: hps,
@@ -256,11 +383,16 @@ public final class SQLiteStore: ProjectStore {
                 t.intermediateValues.record([(columnText(iv, 1) ?? "", value)], step: Int(sqlite3_column_int64(iv, 2)), objective: objective)
             }
         }
-        return StoredProject(oracleKind: kind, objective: objective, oracleState: try JSON.parse(stateText),
+        let project = StoredProject(oracleKind: kind, objective: objective,
+                             oracleState: try JSON.parse(stateText, source: "'\(databasePath)', the oracle state"),
                              trials: trials, endOrder: ended.sorted { $0.0 < $1.0 }.map(\.1))
+        // Every row has been read back: from here on closing may checkpoint again.
+        if !readOnly { _ = tl_sqlite_no_checkpoint_on_close(db, 0) }
+        return project
     }
 
     public func create(oracleKind: String, objective: Objective, oracleState: String) throws {
+        _ = tl_sqlite_no_checkpoint_on_close(db, 0)
         try transaction {
             let put = try statement("INSERT OR REPLACE INTO project(key, value) VALUES (?, ?)")
             for (k, v) in [("format_version", String(SQLiteStore.formatVersion)), ("oracle_kind", oracleKind),
@@ -475,6 +607,7 @@ public final class SQLiteStore: ProjectStore {
         do {
             try body()
             try run(try statement("COMMIT"))
+            if !saltRecorded && !readOnly { recordWALSalt() }
         } catch {
             sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
             throw error

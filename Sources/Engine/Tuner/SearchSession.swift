@@ -10,7 +10,7 @@ import Foundation
 /// only when nothing is running and nothing is left. The first error that must stop the search
 /// (a `FatalError`, the consecutive-failure limit, Ctrl-C, storage) stops every worker: the
 /// others are asked to stop through `stopWorkers`, and their running trials run again on resume.
-public final class SearchSession {
+public final class SearchSession: @unchecked Sendable {
     public let tuner: Tuner
     public let workers: Int
     /// With `deterministic`, trials are proposed in batches of `workers`, each batch after the
@@ -94,7 +94,7 @@ public final class SearchSession {
             }
             let oracle = tuner.oracle
             let isRetry = !oracle.retryQueue.isEmpty
-            let trial = try oracle.locked { try runner.proposing { try oracle.createTrial() } }
+            let trial = try oracle.locked { try runner.proposing(with: oracle) { try oracle.createTrial() } }
             switch trial.status {
             case .running:
                 running += 1
@@ -134,6 +134,8 @@ public final class SearchSession {
         try runner.onTrialBegin(trial, tuner: tuner)
         var reported: [(name: String, value: Double, direction: Objective.Direction)] = []
         var step = 0
+        // Set on the trial under the lock: other workers' proposals read every trial's status.
+        var ending: (status: TrialStatus, message: String?) = (.completed, nil)
         do {
             let result = try runner.running(timeout: budget.trialTimeout) { try runner.runTrial(trial, tuner: tuner) }
             if tuner.interruptRequested() || error != nil { throw SearchInterrupted() }
@@ -143,25 +145,23 @@ public final class SearchSession {
             step = converted.step
             try oracle.locked { _ = try oracle.updateTrial(trial.trialId, metrics: converted.metrics, step: step) }
             reported = converted.metrics.map { ($0.0, $0.1, trial.metrics.histories[$0.0]?.direction ?? .min) }
-            trial.status = .completed
         } catch let error as EngineError where error.kind == .invalidResult {
             // A programming error: retrying cannot help. Like Keras Tuner's FatalTypeError it
-            // stops the search; the trial stays queued for when the script is fixed.
+            // stops the search; the trial stays queued for when the script is fixed. The search
+            // stops first, so that no other worker takes the queued trial meanwhile.
+            stop(with: error)
             requeue(trial)
             throw error
         } catch let error as FatalError {
+            stop(with: error)
             requeue(trial)
             throw error
         } catch is TrialPruned {
-            trial.status = .pruned
+            ending = (.pruned, nil)
         } catch let error as TrialTimedOut {
-            trial.status = .failed
-            trial.message = error.description
-            condition.withLock { tuner.reportFailure(trial) }
+            ending = (.failed, error.description)
         } catch let error as FailedTrialError {
-            trial.status = .failed
-            trial.message = Tuner.describe(error)
-            condition.withLock { tuner.reportFailure(trial) }
+            ending = (.failed, Tuner.describe(error))
         } catch {
             if error is SearchInterrupted || (error as? EngineError)?.kind == .interrupted || tuner.interruptRequested()
                 || self.error != nil {
@@ -172,13 +172,16 @@ public final class SearchSession {
                 }
                 throw EngineError(.interrupted, "search: interrupted during trial \(trial.trialId); it will run again when the search resumes")
             }
-            trial.status = .invalid
-            trial.message = Tuner.describe(error)
-            condition.withLock { tuner.reportFailure(trial) }
+            ending = (.invalid, Tuner.describe(error))
         }
 
         let outcome = try condition.withLock { () throws -> Oracle.EndOutcome in
-            let outcome = try oracle.locked { try oracle.endTrial(trial) }
+            let outcome = try oracle.locked { () throws -> Oracle.EndOutcome in
+                trial.status = ending.status
+                if let message = ending.message { trial.message = message }
+                return try oracle.endTrial(trial)
+            }
+            if ending.message != nil { tuner.reportFailure(trial) }
             try tuner.store.trialEnded(trial, metrics: reported, step: step,
                                        endSeq: outcome.willRetry ? nil : oracle.endOrder.count - 1,
                                        oracleState: oracle.stateText())

@@ -18,7 +18,7 @@ public protocol TrialRunner: AnyObject {
 
     /// Wraps the oracle's proposal of this worker's next trial (a Lua oracle proposes in the
     /// calling worker's own Lua state).
-    func proposing<T>(_ body: () throws -> T) throws -> T
+    func proposing<T>(with oracle: Oracle, _ body: () throws -> T) throws -> T
     /// Runs the trial (`body`) so that its code, still running after `timeout` seconds, stops by
     /// throwing `TrialTimedOut` (the Lua bridge's count hook; training checks between batches).
     func running<T>(timeout: Double?, _ body: () throws -> T) throws -> T
@@ -34,7 +34,7 @@ public extension TrialRunner {
     func onTrialBegin(_ trial: Trial, tuner: Tuner) throws {}
     func onTrialEnd(_ trial: Trial, tuner: Tuner) throws {}
     var observesBatches: Bool { false }
-    func proposing<T>(_ body: () throws -> T) throws -> T { try body() }
+    func proposing<T>(with oracle: Oracle, _ body: () throws -> T) throws -> T { try body() }
     func running<T>(timeout: Double?, _ body: () throws -> T) throws -> T { try body() }
     func onEpochBegin(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {}
     func onEpochEnd(_ trial: Trial, model: any TunableModel, epoch: Int, logs: [String: Double], tuner: Tuner) throws {}

@@ -41,19 +41,10 @@ extension Tuner {
         try store.saveOracleState(oracle.stateText())
     }
 
-    /// `tunelua summary DIR/PROJECT`: the `results_summary` text of a stored project, read without
-    /// taking the project lock.
-    public static func summary(ofProjectAt path: String, numTrials: Int = 10) throws -> String {
-        let store = try SQLiteStore(readingProjectAt: path)
-        defer { store.close() }
-        let loaded: StoredProject?
-        do {
-            loaded = try store.load()
-        } catch let e as EngineError where e.kind == .projectLocked {
-            throw EngineError(.projectLocked, "summary: the project '\(path)' is in use by a running search; run summary when it finishes")
-        }
-        guard let project = loaded else {
-            throw EngineError(.notFound, "summary: '\(path)' holds no tunelua project yet")
+    /// The `results_summary` text of a stored project (`tunelua summary DIR/PROJECT`).
+    public static func summary(of store: ProjectStore, numTrials: Int = 10) throws -> String {
+        guard let project = try store.load() else {
+            throw EngineError(.notFound, "summary: '\(store.location)' holds no tunelua project yet")
         }
         let trials = project.trials.map(\.trial)
         let completed = trials.filter { $0.status == .completed && $0.score != nil }

@@ -110,7 +110,7 @@ public final class Tuner {
 
     /// Reports metrics while a trial runs (for per-epoch reports); committed at once.
     public func reportIntermediate(_ trial: Trial, metrics: [(String, Double)], step: Int) throws {
-        try oracle.updateTrial(trial.trialId, metrics: metrics, step: step)
+        try oracle.locked { _ = try oracle.updateTrial(trial.trialId, metrics: metrics, step: step) }
         try store.metricsReported(trialId: trial.trialId,
                                   metrics: metrics.map { ($0.0, $0.1, trial.metrics.histories[$0.0]?.direction ?? .min) },
                                   step: step)

@@ -30,14 +30,15 @@ public struct Tensor: Sendable, Equatable {
     /// The same scalars under another shape; one dimension may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) -> Tensor? {
         var dims = newShape
-        let known = dims.filter { $0 != -1 }.reduce(1, *)
         let unknown = dims.indices.filter { dims[$0] == -1 }
         if unknown.count > 1 || dims.contains(where: { $0 < -1 }) { return nil }
+        // Checked: a shape whose product overflows is simply not this tensor's shape.
+        guard let known = ShapeArithmetic.count(dims.filter { $0 != -1 }) else { return nil }
         if let i = unknown.first {
             guard known > 0, count % known == 0 else { return nil }
             dims[i] = count / known
         }
-        guard dims.reduce(1, *) == count else { return nil }
+        guard ShapeArithmetic.count(dims) == count else { return nil }
         return Tensor(shape: dims, scalars: scalars)
     }
 

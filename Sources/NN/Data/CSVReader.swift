@@ -35,8 +35,10 @@ public enum CSVReader {
                 let names = fields.map { unquote(String(decoding: bytes[$0], as: UTF8.self)) }
                 columns = names.count
                 guard let index = names.firstIndex(of: label) else {
+                    // A short excerpt only: a header line may be a gigabyte long.
+                    let shown = names.prefix(12).map { excerpt($0) }.joined(separator: ", ") + (names.count > 12 ? ", … (\(names.count) columns)" : "")
                     throw DataError("\(file):\(lineNumber)",
-                                    "no label column '\(label)' in the header (columns: \(names.joined(separator: ", ")))\(NameSuggestion.hint(for: label, in: names))")
+                                    "no label column '\(excerpt(label))' in the header (columns: \(shown))\(names.count <= 1000 ? NameSuggestion.hint(for: label, in: names) : "")")
                 }
                 guard columns >= 1 else { throw DataError("\(file):\(lineNumber)", "empty header") }
                 labelColumn = index
@@ -51,15 +53,21 @@ public enum CSVReader {
             }
             for (column, range) in fields.enumerated() {
                 guard let value = parseFloat(bytes, range) else {
-                    let text = String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                    let text = String(decoding: bytes[range.lowerBound ..< min(range.upperBound, range.lowerBound + 200)], as: UTF8.self).trimmingCharacters(in: .whitespaces)
                     throw DataError("\(file):\(lineNumber):\(column + 1)",
-                                    text.isEmpty ? "empty field (expected a number)" : "'\(text)' is not a number")
+                                    text.isEmpty ? "empty field (expected a number)" : "'\(excerpt(text))' is not a number")
                 }
                 if column == labelColumn { labels.append(value) } else { features.append(value) }
             }
         }
         guard !labels.isEmpty else { throw DataError(file, "no data rows (empty data set)") }
         return (Tensor(shape: [labels.count, columns - 1], scalars: features), Tensor(shape: [labels.count], scalars: labels))
+    }
+
+    /// At most 40 characters of `text`, printable, for error messages.
+    static func excerpt(_ text: String) -> String {
+        let cut = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return String(cut.unicodeScalars.map { $0.value < 0x20 ? "?" : Character($0) })
     }
 
     private static func isBlank(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {

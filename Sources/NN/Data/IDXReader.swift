@@ -52,6 +52,9 @@ public enum IDXReader {
             throw DataError("\(file): byte \(bytes.count)",
                             "truncated: shape \(shape) of \(type) needs \(dataSize) data bytes after the \(headerSize)-byte header, found \(bytes.count - headerSize)")
         }
+        if let refusal = MemoryBudget.refusal([count], for: "the tensor of \(file) (shape \(shape))") {
+            throw DataError("\(file): byte 4", refusal)
+        }
         var scalars = [Float](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { raw in
             let b = raw.baseAddress! + headerSize

@@ -9,11 +9,7 @@ public enum NPYReader {
     ///   dtype or order, or data shorter than the header's shape.
     public static func read(path: String) throws(DataError) -> Tensor {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError("npy", "cannot read \(path): file not found or unreadable")
-        }
-        return try decode([UInt8](data), file: url.lastPathComponent)
+        return try decode(FileBytes.read(path, function: "npy"), file: url.lastPathComponent)
     }
 
     static func decode(_ bytes: [UInt8], file: String) throws(DataError) -> Tensor {
@@ -36,6 +32,9 @@ public enum NPYReader {
         guard bytes.count >= headerStart + headerLength else {
             throw DataError("\(file): byte \(bytes.count)", "truncated in the header: it needs \(headerLength) bytes from byte \(headerStart)")
         }
+        guard headerLength <= 1 << 16 else {
+            throw DataError("\(file): byte 8", "the .npy header claims \(headerLength) bytes (NumPy writes a few hundred)")
+        }
         let header = String(decoding: bytes[headerStart ..< headerStart + headerLength], as: UTF8.self)
         let dataStart = headerStart + headerLength
         let description = try field("descr", in: header, file: file)
@@ -56,6 +55,9 @@ public enum NPYReader {
         guard bytes.count - dataStart >= needed else {
             throw DataError("\(file): byte \(bytes.count)",
                             "truncated: shape \(shape) of \(dtype) needs \(needed) data bytes from byte \(dataStart), found \(bytes.count - dataStart)")
+        }
+        if let refusal = MemoryBudget.refusal([count], for: "the tensor of \(file) (shape \(shape))") {
+            throw DataError("\(file): byte \(headerStart)", refusal)
         }
         var scalars = [Float](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { raw in

@@ -13,6 +13,9 @@ public enum OneHot {
         guard let total = ShapeArithmetic.count([y.count, classes]), total <= ShapeArithmetic.maximumScalars else {
             throw DataError("to_categorical", "\(y.count) labels × \(classes) classes is too large a tensor")
         }
+        if let refusal = MemoryBudget.refusal([total], for: "to_categorical's \(y.count) × \(classes) result") {
+            throw DataError("to_categorical", refusal)
+        }
         var scalars = [Float](repeating: 0, count: total)
         for (i, label) in y.scalars.enumerated() {
             guard label < Float(classes) else {

@@ -1,12 +1,12 @@
 /// Element counts of shapes read from files, checked so that a corrupt or hostile header is an
 /// error rather than an overflow trap or an absurd allocation.
-enum ShapeArithmetic {
+public enum ShapeArithmetic {
     /// The most scalars a tensor built from a small input (such as `to_categorical`) may have: 8 GiB of float32.
-    static let maximumScalars = 1 << 31
+    public static let maximumScalars = 1 << 31
 
     /// The product of `dimensions` (element or byte counts), or `nil` on overflow or past 64 GiB.
     /// Readers also check that the file holds that many bytes before allocating.
-    static func count(_ dimensions: [Int]) -> Int? {
+    public static func count(_ dimensions: [Int]) -> Int? {
         var product = 1
         for dimension in dimensions {
             guard dimension >= 0 else { return nil }

@@ -69,6 +69,10 @@ public final class Conv2D: Layer {
         geometry = try WindowGeometry(input: inputShape, kernel: kernelSize, strides: strides,
                                       dilation: dilationRate, padding: padding, layer: "Conv2D '\(name)'")
         let shape = [kernelSize.0, kernelSize.1, geometry.channels, filters]
+        try MemoryBudget.check(shape, for: "the kernel of Conv2D '\(name)' (\(MemoryBudget.shapeText(shape)) float32)")
+        guard ShapeArithmetic.count([geometry.outHeight, geometry.outWidth, filters]) != nil else {
+            throw NNError.shape("Conv2D '\(name)': output \(formatShape([geometry.outHeight, geometry.outWidth, filters])) has too many values per sample")
+        }
         kernel = Parameter(name: "\(name)/kernel", value: kernelInitializer.make(shape, generator: &generator))
         bias = useBias ? Parameter(name: "\(name)/bias", value: biasInitializer.make([filters], generator: &generator)) : nil
         outputShape = [geometry.outHeight, geometry.outWidth, filters]

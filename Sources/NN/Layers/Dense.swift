@@ -54,6 +54,10 @@ public final class Dense: Layer {
             throw NNError.shape("Dense '\(name)' expects an input with at least one feature axis, got \(formatShape(inputShape))")
         }
         inputDim = last
+        try MemoryBudget.check([last, units], for: "the kernel of Dense '\(name)' (\(last) × \(units) float32)")
+        guard ShapeArithmetic.count(Array(inputShape.dropLast()) + [units]) != nil else {
+            throw NNError.shape("Dense '\(name)': output \(formatShape(Array(inputShape.dropLast()) + [units])) has too many values per sample")
+        }
         kernel = Parameter(name: "\(name)/kernel", value: kernelInitializer.make([last, units], generator: &generator))
         bias = useBias ? Parameter(name: "\(name)/bias", value: biasInitializer.make([units], generator: &generator)) : nil
         outputShape = Array(inputShape.dropLast()) + [units]

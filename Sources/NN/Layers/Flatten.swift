@@ -16,7 +16,10 @@ public final class Flatten: Layer {
     }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) throws -> [Int] {
-        outputShape = [inputShape.reduce(1, *)]
+        guard let count = ShapeArithmetic.count(inputShape) else {
+            throw NNError.shape("Flatten '\(name)': input \(formatShape(inputShape)) has too many values per sample")
+        }
+        outputShape = [count]
         isBuilt = true
         return outputShape
     }

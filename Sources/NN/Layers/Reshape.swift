@@ -22,11 +22,13 @@ public final class Reshape: Layer {
     }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) throws -> [Int] {
-        let total = inputShape.reduce(1, *)
-        let known = targetShape.filter { $0 != -1 }.reduce(1, *)
+        guard let total = ShapeArithmetic.count(inputShape),
+              let known = ShapeArithmetic.count(targetShape.filter { $0 != -1 }) else {
+            throw NNError.shape("Reshape '\(name)': input \(formatShape(inputShape)) or target_shape \(formatShape(targetShape)) has too many values per sample")
+        }
         var shape = targetShape
         if let i = shape.firstIndex(of: -1), known > 0, total % known == 0 { shape[i] = total / known }
-        guard shape.reduce(1, *) == total, !shape.contains(-1) else {
+        guard !shape.contains(-1), ShapeArithmetic.count(shape) == total else {
             throw NNError.shape("Reshape '\(name)': cannot reshape input \(formatShape(inputShape)) (\(total) values per sample) to target_shape \(formatShape(targetShape))")
         }
         outputShape = shape

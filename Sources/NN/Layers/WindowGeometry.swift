@@ -20,7 +20,19 @@ struct WindowGeometry: Equatable {
         (kernelHeight, kernelWidth) = kernel
         (strideY, strideX) = strides
         (dilationY, dilationX) = dilation
-        let effY = (kernelHeight - 1) * dilationY + 1, effX = (kernelWidth - 1) * dilationX + 1
+        // Every size here comes from the user (`strides = math.maxinteger`): checked arithmetic,
+        // so an absurd one is an error rather than an overflow trap.
+        func checked(_ value: (partialValue: Int, overflow: Bool)) throws -> Int {
+            guard !value.overflow else {
+                throw NNError.argument("\(layer): kernel \(kernel), strides \(strides) and dilation \(dilation) are too large for input \(formatShape(input))")
+            }
+            return value.partialValue
+        }
+        guard height > 0, width > 0, channels > 0 else {
+            throw NNError.shape("\(layer) expects a non-empty input, got \(formatShape(input))")
+        }
+        let effY = try checked((kernelHeight - 1).multipliedReportingOverflow(by: dilationY)) + 1
+        let effX = try checked((kernelWidth - 1).multipliedReportingOverflow(by: dilationX)) + 1
         switch padding {
         case .valid:
             guard height >= effY, width >= effX else {
@@ -29,10 +41,12 @@ struct WindowGeometry: Equatable {
             outHeight = (height - effY) / strideY + 1
             outWidth = (width - effX) / strideX + 1
         case .same:
-            outHeight = (height + strideY - 1) / strideY
-            outWidth = (width + strideX - 1) / strideX
-            padTop = max((outHeight - 1) * strideY + effY - height, 0) / 2
-            padLeft = max((outWidth - 1) * strideX + effX - width, 0) / 2
+            outHeight = (height - 1) / strideY + 1
+            outWidth = (width - 1) / strideX + 1
+            let spanY = try checked(try checked((outHeight - 1).multipliedReportingOverflow(by: strideY)).addingReportingOverflow(effY))
+            let spanX = try checked(try checked((outWidth - 1).multipliedReportingOverflow(by: strideX)).addingReportingOverflow(effX))
+            padTop = max(spanY - height, 0) / 2
+            padLeft = max(spanX - width, 0) / 2
         }
     }
 

@@ -1,0 +1,36 @@
+"""Keras Tuner's introductory tutorial (Hyperband 10/3 on Fashion-MNIST, then the best model
+trained again and evaluated), the reference for bench/workers/run.sh. Prints the best
+val_accuracy of the search on its last line."""
+import os
+import shutil
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import keras
+import keras_tuner as kt
+
+
+def build(hp):
+    model = keras.Sequential([
+        keras.Input((28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(hp.Int("units", min_value=32, max_value=512, step=32), activation="relu"),
+        keras.layers.Dense(10),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", [1e-2, 1e-3, 1e-4])),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model
+
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+shutil.rmtree("kt_runs", ignore_errors=True)
+tuner = kt.Hyperband(build, objective="val_accuracy", max_epochs=10, factor=3, seed=1,
+                     directory="kt_runs", project_name="intro_to_kt")
+stop_early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5)
+tuner.search(x_train, y_train, epochs=50, validation_split=0.2, callbacks=[stop_early], verbose=0)
+best_trial = tuner.oracle.get_best_trials(1)[0]
+model = tuner.hypermodel.build(best_trial.hyperparameters)
+model.fit(x_train, y_train, epochs=10, validation_split=0.2, verbose=0,
+          callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)])
+model.evaluate(x_test, y_test, verbose=0)
+print(f"best val_accuracy {best_trial.score:.4f}")
