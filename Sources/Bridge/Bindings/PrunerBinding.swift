@@ -66,7 +66,7 @@ enum PrunerBinding {
                                 nWarmupSteps: a.integer("n_warmup_steps", default: 0), intervalSteps: a.integer("interval_steps", default: 1))
         }
         define(pruners, state, Signature("PatientPruner", [
-            .init("wrapped", .any), .init("patience", .integer, required: true), .init("min_delta", .number),
+            .init("wrapped", .object), .init("patience", .integer, required: true), .init("min_delta", .number),
         ])) { a, state in
             var wrapped: (any Pruner)?
             if !a["wrapped"].isNil {
