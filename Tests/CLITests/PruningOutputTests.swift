@@ -63,4 +63,24 @@ struct PruningOutputTests {
         #expect(result.stdout.contains("Search stopped: max_time of 2.0 s reached; no new trial starts"))
         #expect(result.stdout.contains("STATUS FAILED"))
     }
+
+    /// Making pruners leaves no reference cycle: the state closes at exit, the tuner with it, and
+    /// the project's WAL is checkpointed into the database (as without pruners).
+    @Test func theStateClosesAtExitAfterEveryPrunerWasMade() throws {
+        let dir = project()
+        let path = try Tunelua.script("""
+            local kt = require "tunelua"
+            local all = { kt.pruners.MedianPruner{}, kt.pruners.PercentilePruner{ 10 }, kt.pruners.SuccessiveHalvingPruner{},
+                          kt.pruners.HyperbandPruner{}, kt.pruners.ThresholdPruner{ lower = 0 },
+                          kt.pruners.PatientPruner{ kt.pruners.MedianPruner{}, 1 } }
+            local t = kt.RandomSearch{ objective = kt.Objective("y", "min"), max_trials = 2, seed = 1, verbose = 0,
+              directory = "\(dir)", project_name = "p", pruner = all[6],
+              run_trial = function(self, trial) trial:report(0, 1) return trial.hyperparameters.Float("x", 0, 1) end }
+            t:search()
+            """, name: "exit.lua")
+        let result = try Tunelua.run([path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let wal = FileManager.default.contents(atPath: dir + "/p/tunelua.db-wal")
+        #expect(wal == nil || wal!.isEmpty, "the WAL was left behind: the state was not closed")
+    }
 }

@@ -17,7 +17,17 @@ trials = int(sys.argv[2]) if len(sys.argv) > 2 else 30
 epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 10
 samples = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 
-(x, y), _ = keras.datasets.fashion_mnist.load_data()
+def idx(name):
+    """The Debian package's IDX files, which tunelua's load_data reads too (no download)."""
+    import gzip
+    with gzip.open(f"/usr/share/datasets/fashion-mnist/{name}.gz") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+x, y = idx("train-images-idx3-ubyte"), idx("train-labels-idx1-ubyte")
 x = x.astype("float32") / 255
 if 0 < samples < len(x):
     x, y = x[:samples], y[:samples]

@@ -26,13 +26,13 @@ enum PrunerBinding {
 
     static func install(into module: LuaTable, state: LuaState) {
         let pruners = state.newTable()
-        define(pruners, state, Signature("MedianPruner", percentileParams)) { a in
+        define(pruners, state, Signature("MedianPruner", percentileParams)) { a, _ in
             try MedianPruner(nStartupTrials: a.integer("n_startup_trials", default: D.nStartupTrials),
                              nWarmupSteps: a.integer("n_warmup_steps", default: D.nWarmupSteps),
                              intervalSteps: a.integer("interval_steps", default: D.intervalSteps),
                              nMinTrials: a.integer("n_min_trials", default: D.nMinTrials))
         }
-        define(pruners, state, Signature("PercentilePruner", [.init("percentile", .number, required: true)] + percentileParams)) { a in
+        define(pruners, state, Signature("PercentilePruner", [.init("percentile", .number, required: true)] + percentileParams)) { a, _ in
             try PercentilePruner(percentile: a.double("percentile")!,
                                  nStartupTrials: a.integer("n_startup_trials", default: D.nStartupTrials),
                                  nWarmupSteps: a.integer("n_warmup_steps", default: D.nWarmupSteps),
@@ -42,7 +42,7 @@ enum PrunerBinding {
         define(pruners, state, Signature("SuccessiveHalvingPruner", [
             .init("min_resource", .any), .init("reduction_factor", .integer), .init("min_early_stopping_rate", .integer),
             .init("bootstrap_count", .integer),
-        ])) { a in
+        ])) { a, _ in
             typealias S = SuccessiveHalvingPruner.Defaults
             return try SuccessiveHalvingPruner(minResource: try resource(a, "min_resource"),
                                                reductionFactor: a.integer("reduction_factor", default: S.reductionFactor),
@@ -52,7 +52,7 @@ enum PrunerBinding {
         define(pruners, state, Signature("HyperbandPruner", [
             .init("min_resource", .integer), .init("max_resource", .any), .init("reduction_factor", .integer),
             .init("bootstrap_count", .integer),
-        ])) { a in
+        ])) { a, _ in
             typealias H = HyperbandPruner.Defaults
             return try HyperbandPruner(minResource: a.integer("min_resource", default: H.minResource),
                                        maxResource: try resource(a, "max_resource"),
@@ -61,13 +61,13 @@ enum PrunerBinding {
         }
         define(pruners, state, Signature("ThresholdPruner", [
             .init("lower", .number), .init("upper", .number), .init("n_warmup_steps", .integer), .init("interval_steps", .integer),
-        ])) { a in
+        ])) { a, _ in
             try ThresholdPruner(lower: a.double("lower"), upper: a.double("upper"),
                                 nWarmupSteps: a.integer("n_warmup_steps", default: 0), intervalSteps: a.integer("interval_steps", default: 1))
         }
         define(pruners, state, Signature("PatientPruner", [
-            .init("wrapped", .any), .init("patience", .integer, required: true), .init("min_delta", .number),
-        ])) { a in
+            .init("wrapped", .object), .init("patience", .integer, required: true), .init("min_delta", .number),
+        ])) { a, state in
             var wrapped: (any Pruner)?
             if !a["wrapped"].isNil {
                 guard let given = pruner(in: a["wrapped"], state: state) else {
@@ -80,12 +80,15 @@ enum PrunerBinding {
         module["pruners"] = .table(pruners)
     }
 
-    private static func define(_ table: LuaTable, _ state: LuaState, _ signature: Signature, _ make: @escaping (Arguments) throws -> any Pruner) {
+    /// `make` gets the calling state: a closure stored in the state must not hold the state
+    /// itself (the cycle would keep the state, and its tuners' databases, open at exit).
+    private static func define(_ table: LuaTable, _ state: LuaState, _ signature: Signature,
+                               _ make: @escaping (Arguments, LuaState) throws -> any Pruner) {
         table[signature.function] = state.function(name: signature.function) { call in
             // `SuccessiveHalvingPruner{}`: an empty table is no value for a first parameter that may
             // take one; it means "all defaults".
             let empty = call.argumentCount == 1 && call.value(at: 1).tableValue.map { !$0.hasMetatable && $0.pairs.isEmpty } == true
-            let pruner = try make(empty ? try signature.bind([]) : try signature.bind(call))
+            let pruner = try make(empty ? try signature.bind([]) : try signature.bind(call), call.state)
             return call.results(.object(PrunerHandle(pruner), luaClass))
         }
     }
