@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// What pruning and budgets print while a search runs: each pruned trial, each timeout, and why
-/// the search ended (LUA_API.md §8).
+/// the search ended (docs/reference.md, Pruning).
 struct PruningOutputTests {
     func project() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("tl-prune-\(UUID().uuidString)").path

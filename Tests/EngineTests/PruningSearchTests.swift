@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Engine
 
-/// Pruning and budgets inside the search loop (LUA_API.md §8), with Swift runners and the real
+/// Pruning and budgets inside the search loop (docs/reference.md, Pruning), with Swift runners and the real
 /// SQLite store.
 struct PruningSearchTests {
     let dir = TempDirectory()
@@ -192,7 +192,8 @@ struct PruningSearchTests {
         #expect(errors.withLock { $0 } == [])
         let trials = t.oracle.orderedTrials
         #expect(trials.count == 16)
-        #expect(Set(trials.compactMap(\.worker)) == ["tuner0", "tuner1"])
+        // (Which worker ran what is timing; that both take trials is SearchSessionTests' job.)
+        #expect(Set(trials.compactMap(\.worker)).isSubset(of: ["tuner0", "tuner1"]))
         #expect(trials.contains { $0.status == .pruned })
         let stored = trials.reduce(0) { $0 + $1.intermediateValues.objective.count }
         #expect(stored == reports.withLock { $0 })

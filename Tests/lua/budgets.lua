@@ -1,4 +1,4 @@
--- Budgets (LUA_API.md §8): trial_timeout stops a trial stuck in Lua or in training and the search
+-- Budgets (docs/reference.md, Pruning): trial_timeout stops a trial stuck in Lua or in training and the search
 -- goes on; max_time; stop_after_no_improvement.
 local kt = require "tunelua"
 local keras = require "tunelua.keras"

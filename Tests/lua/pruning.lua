@@ -1,4 +1,4 @@
--- Pruning black-box trials (LUA_API.md §8): trial:report, trial:should_prune, kt.errors.TrialPruned.
+-- Pruning black-box trials (docs/reference.md, Pruning): trial:report, trial:should_prune, kt.errors.TrialPruned.
 local kt = require "tunelua"
 local H = dofile("helpers.lua")
 local dir = H.tmpdir("pruning")
@@ -60,7 +60,7 @@ local pruned_now = 0
 for _, trial in pairs(again.oracle.trials) do if trial.status == "PRUNED" then pruned_now = pruned_now + 1 end end
 again:close()
 
--- the stored table (LUA_API.md §6 promises sqlite3 can read the project)
+-- the stored table (docs/project-files.md promises sqlite3 can read the project)
 local sqlite = io.popen("command -v sqlite3"):read("l")
 if sqlite then
   local db = dir .. "/curves/tunelua.db"

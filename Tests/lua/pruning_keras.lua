@@ -1,4 +1,4 @@
--- Keras training reports every epoch and stops a pruned trial at the end of its epoch (LUA_API.md §8).
+-- Keras training reports every epoch and stops a pruned trial at the end of its epoch (docs/reference.md, Pruning).
 local kt = require "tunelua"
 local keras = require "tunelua.keras"
 local data = require "tunelua.data"

@@ -1,4 +1,4 @@
--- Pruning with two workers: one oracle and one pruner serve both Lua states (LUA_API.md §7, §8).
+-- Pruning with two workers: one oracle and one pruner serve both Lua states (docs/reference.md, Parallel search and Pruning).
 local kt = require "tunelua"
 local H = dofile("helpers.lua")
 -- every worker state loads this script, so the project's path is fixed (not a fresh temporary one)

@@ -74,7 +74,7 @@ public struct APIReference {
         HyperParametersBinding.luaClass, TrialBinding.trialClass, TrialBinding.metricsClass, TrialBinding.oracleClass,
         ObjectiveBox.luaClass, ModelBox.luaClass, OptimizerHandle.luaClass, HistoryBox.luaClass, LayerBox.luaClass,
         InputBox.luaClass, TensorBox.luaClass, KerasBinding.ConfigBox.luaClass, KerasBinding.CallbackBox.luaClass,
-        RegularizerBox.luaClass,
+        RegularizerBox.luaClass, PrunerBinding.luaClass,
     ]
 
     private mutating func add(_ name: String, methods: [String], fields: [String]) {

@@ -16,7 +16,7 @@ enum ErrorsBinding {
           errors[kind] = cls
         end
         define("FailedTrialError", Object)
-        -- Optuna's `raise TrialPruned()`: the trial ends PRUNED (LUA_API.md §8).
+        -- Optuna's `raise TrialPruned()`: the trial ends PRUNED (docs/reference.md, Pruning).
         define("TrialPruned", Object)
         define("FatalError", Object)
         -- Keras Tuner 1.4: `class FatalValueError(FatalError, ValueError)` and so on; here they

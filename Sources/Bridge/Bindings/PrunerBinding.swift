@@ -1,6 +1,6 @@
 import Engine
 
-/// `kt.pruners`: Optuna's pruners with Optuna's argument names and defaults (LUA_API.md §8),
+/// `kt.pruners`: Optuna's pruners with Optuna's argument names and defaults (docs/reference.md, Pruning),
 /// passed to any tuner as `pruner = …`. The binding only reads arguments: the rules are Engine's.
 enum PrunerBinding {
     nonisolated(unsafe) static let luaClass: LuaClass = {

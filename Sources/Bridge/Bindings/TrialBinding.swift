@@ -13,7 +13,7 @@ enum TrialBinding {
         c.getter("message") { (t: Trial) in t.message.map { .string($0) } ?? .nil }
         c.getter("worker") { (t: Trial) in t.worker.map { .string($0) } ?? .nil }
         c.getter("metrics") { (t: Trial) in .object(MetricsHandle(t), metricsClass) }
-        // LUA_API.md §8: intermediate values and pruning (Optuna's report / should_prune).
+        // docs/reference.md, Pruning: intermediate values and pruning (Optuna's report / should_prune).
         c.method("report") { call in
             let t = try running(call)
             guard let step = call.value(at: 2).integerValue else { throw call.typeError(2, expected: "integer step") }

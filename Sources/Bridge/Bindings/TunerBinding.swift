@@ -426,7 +426,7 @@ enum TunerBinding {
     }
 
     /// `search{…, max_time = s}`: the tuner's own keyword, taken out of the table that goes on to
-    /// `run_trial` and `fit` (LUA_API.md §8).
+    /// `run_trial` and `fit` (docs/reference.md, Pruning).
     static func searchMaxTime(_ arguments: inout [LuaValue], state: LuaState) throws -> Double? {
         guard let options = arguments.last?.tableValue, !options.hasMetatable, !options["max_time"].isNil else { return nil }
         guard let seconds = options["max_time"].doubleValue, seconds > 0 else {

@@ -260,7 +260,7 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    /// Brings an older project's schema to `formatVersion`, in one transaction (LUA_API §6).
+    /// Brings an older project's schema to `formatVersion`, in one transaction (docs/project-files.md).
     private func migrate(from version: Int32) throws {
         try transaction {
             for v in version..<SQLiteStore.formatVersion { try exec(SQLiteStore.migrations[v]!) }

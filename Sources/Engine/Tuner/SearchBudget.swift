@@ -1,4 +1,4 @@
-/// The limits that end a search or a trial early (LUA_API.md §8): `max_time` (per run: a resumed
+/// The limits that end a search or a trial early (docs/reference.md, Pruning): `max_time` (per run: a resumed
 /// search starts a new budget), `trial_timeout`, `stop_after_no_improvement`.
 public struct SearchBudget: Equatable, Sendable {
     /// Seconds after the search began past which no trial starts (running ones finish).

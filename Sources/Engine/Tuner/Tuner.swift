@@ -21,7 +21,7 @@ public final class Tuner {
     public let reloaded: Bool
     /// How model tuning builds, trains and checkpoints (`executions_per_trial`, `max_model_size`, …).
     public var modelTuning = ModelTuning.standard
-    /// `max_time`, `trial_timeout`, `stop_after_no_improvement` (LUA_API.md §8).
+    /// `max_time`, `trial_timeout`, `stop_after_no_improvement` (docs/reference.md, Pruning).
     public var budget = SearchBudget.none
     /// Where a failed trial's message and traceback go while the search runs (standard error).
     public var errorOutput: (String) -> Void = Tuner.standardError
