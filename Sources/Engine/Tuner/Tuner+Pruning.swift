@@ -3,9 +3,12 @@
 extension Tuner {
     /// `trial:report(step, metrics)`, and every epoch of Keras training.
     public func report(_ trial: Trial, step: Int, metrics: [(String, Double)]) throws {
-        try oracle.locked {
-            let kept = try oracle.report(trial.trialId, step: step, metrics: metrics)
-            if !kept.isEmpty { try store.intermediateReported(trialId: trial.trialId, step: step, values: kept) }
+        // The store's lock first, then the oracle's: the order every decision takes them in.
+        try store.decide(oracle) {
+            try oracle.locked {
+                let kept = try oracle.report(trial.trialId, step: step, metrics: metrics)
+                if !kept.isEmpty { try store.intermediateReported(trialId: trial.trialId, step: step, values: kept) }
+            }
         }
     }
 
