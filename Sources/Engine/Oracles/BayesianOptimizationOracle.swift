@@ -20,6 +20,18 @@ public final class BayesianOptimizationOracle: Oracle {
         public static let alpha = 1e-4
         public static let beta = 2.6
         public static let acquisition = Acquisition.lowerConfidenceBound
+
+        /// Design trials before the model takes over when `num_initial_points` is nil.
+        public static func initialPoints(tunable: Int) -> Int { max(3 * tunable, 3) }
+    }
+
+    /// The proposer's configuration for the default arguments (the benchmark measures this).
+    public static var defaultProposerConfiguration: GaussianProcessProposer.Configuration {
+        var configuration = GaussianProcessProposer.Configuration()
+        configuration.alpha = BayesianDefaults.alpha
+        configuration.beta = BayesianDefaults.beta
+        configuration.acquisition = BayesianDefaults.acquisition
+        return configuration
     }
 
     /// Keras Tuner's arguments, plus the acquisition (`"lcb"`, Keras Tuner's, or `"ei"`).
@@ -44,7 +56,7 @@ public final class BayesianOptimizationOracle: Oracle {
         self.alpha = alpha
         self.beta = beta
         self.acquisition = acquisition
-        var configuration = GaussianProcessProposer.Configuration()
+        var configuration = Self.defaultProposerConfiguration
         configuration.alpha = alpha
         configuration.beta = beta
         configuration.acquisition = acquisition
@@ -58,7 +70,7 @@ public final class BayesianOptimizationOracle: Oracle {
 
     /// The number of random (design) trials before the GP takes over, for the current space.
     public var effectiveInitialPoints: Int {
-        numInitialPoints ?? max(3 * hyperparameters.tunable.count, 3)
+        numInitialPoints ?? BayesianDefaults.initialPoints(tunable: hyperparameters.tunable.count)
     }
 
     public override func populateSpace(trialId: String) throws -> PopulateResponse {

@@ -30,7 +30,9 @@ public enum Acquisition: String, Codable, Sendable {
     /// log h(z) with h(z) = z Φ(z) + φ(z), and d log h / dz = Φ(z) / h(z); accurate in the far tail.
     static func logH(_ z: Double) -> (Double, Double) {
         let logPhi = -0.5 * z * z - 0.5 * log(2 * Double.pi)
-        if z > -6 {
+        // Direct formula down to z = −25: there z Φ(z) and φ(z) cancel to a relative ~z² ε, still
+        // ~1e-13; below, the asymptotic series is accurate to 105/z⁶ < 1e-6.
+        if z > -25 {
             let cdf = 0.5 * erfc(-z / 2.0.squareRoot())
             let h = z * cdf + exp(logPhi)
             let hh = max(h, 1e-300)

@@ -19,9 +19,16 @@ public struct GaussianProcessProposer: Sendable {
         public var beta: Double = 2.6
         public var acquisition: Acquisition = .lowerConfidenceBound
         public var warping: OutputWarping = .auto
-        public var randomCandidates = 600
-        public var localCandidates = 300
-        public var refinements = 5
+        public var randomCandidates = 1000
+        public var localCandidates = 200
+        /// L-BFGS starts of the acquisition search from the best observed points.
+        public var incumbentStarts = 1
+        /// L-BFGS starts from the best-ranked candidates.
+        public var candidateStarts = 8
+        public var acquisitionIterations = 50
+        /// Centre of the log-normal prior on length scales, as log ℓ = offset + ½ log d.
+        public var lengthScalePriorOffset = log(0.5)
+        public var lengthScalePriorSD = 1.0
         /// δ in log(y − min + δ), as a fraction of (median − min).
         public var warpShift = 1.0
         public var fitRestarts = 1
@@ -78,8 +85,10 @@ public struct GaussianProcessProposer: Sendable {
             return candidates[i]
         }
 
-        // Global candidates plus perturbations of the best observed points.
+        // Global candidates plus perturbations of the best observed points, ranked by the
+        // acquisition; then L-BFGS from the incumbents and the best-ranked candidates.
         var candidates: [[Double]] = []
+        candidates.reserveCapacity(configuration.randomCandidates + configuration.localCandidates)
         for _ in 0..<configuration.randomCandidates {
             candidates.append((0..<d).map { _ in generator.uniform() })
         }
@@ -88,23 +97,34 @@ public struct GaussianProcessProposer: Sendable {
         if !anchors.isEmpty {
             for c in 0..<configuration.localCandidates {
                 let anchor = anchors[c % anchors.count]
-                let scale = c % 2 == 0 ? 0.02 : 0.1
+                // Steps of a tenth and a hundredth of each length scale: near the incumbent, where
+                // the acquisition's optimum usually is once the model has settled.
+                let scale = c % 2 == 0 ? 0.01 : 0.1
                 candidates.append((0..<d).map { j in
-                    min(max(anchor[j] + scale * model.kernel.lengthScales[j].squareRoot() * generator.normal(), 0), 1)
+                    min(max(anchor[j] + scale * min(model.kernel.lengthScales[j], 1) * generator.normal(), 0), 1)
                 })
             }
         }
         let values = acquisitionValues(model, candidates, acquisition, beta, best)
         let ranked = values.indices.sorted { values[$0] < values[$1] }
 
-        // Local refinement of the best few in the continuous relaxation.
+        var starts: [[Double]] = Array(anchors.prefix(configuration.incumbentStarts))
+        var taken = 0
+        for i in ranked where taken < configuration.candidateStarts {
+            // Skip near-duplicates of a start already chosen: they would converge to the same optimum.
+            let x = candidates[i]
+            if starts.contains(where: { s in zip(s, x).allSatisfy { abs($0 - $1) < 1e-3 } }) { continue }
+            starts.append(x)
+            taken += 1
+        }
         var optimizer = BoundedLBFGS()
-        optimizer.maxIterations = 40
+        optimizer.maxIterations = configuration.acquisitionIterations
+        optimizer.relativeTolerance = 1e-10
         let lower = [Double](repeating: 0, count: d)
         let upper = [Double](repeating: 1, count: d)
         var finalists: [[Double]] = []
-        for i in ranked.prefix(configuration.refinements) {
-            let result = optimizer.minimize(from: candidates[i], lower: lower, upper: upper) { x, g in
+        for start in starts {
+            let result = optimizer.minimize(from: start, lower: lower, upper: upper) { x, g in
                 var dm = [Double](repeating: 0, count: d)
                 var dv = [Double](repeating: 0, count: d)
                 let (m, v) = model.predictWithGradient(x, dMean: &dm, dVariance: &dv)
@@ -158,7 +178,8 @@ public struct GaussianProcessProposer: Sendable {
         let x = Array(observed.joined())
         var fitter = KernelHyperparameterFit(alpha: configuration.alpha)
         fitter.restarts = configuration.fitRestarts
-        fitter.lengthScalePriorMean = log(0.5) + 0.5 * log(Double(d))
+        fitter.lengthScalePriorMean = configuration.lengthScalePriorOffset + 0.5 * log(Double(d))
+        fitter.lengthScalePriorSD = configuration.lengthScalePriorSD
         let theta = fitter.fit(points: x, targets: y, dimensions: d, warmStart: state.theta, generator: &generator)
         state.theta = theta
         let (kernel, noise) = fitter.kernel(theta, dimensions: d)
