@@ -99,6 +99,9 @@ func run(_ method: Method, _ fn: TestFunction, seed: UInt64, trials: Int) -> Out
     if let v = env["BENCH_STARTS"], let x = Int(v) { bo.configuration.candidateStarts = x }
     if let v = env["BENCH_INC"], let x = Int(v) { bo.configuration.incumbentStarts = x }
     if let v = env["BENCH_LSMEAN"], let x = Double(v) { bo.configuration.lengthScalePriorOffset = log(x) }
+    if let v = env["BENCH_ALPHA"], let x = Double(v) { bo.configuration.alpha = x }
+    if let v = env["BENCH_NOISERATE"], let x = Double(v) { bo.configuration.noisePriorRate = x }
+    if let v = env["BENCH_NOISE"], let x = Double(v) { bo.configuration.noisePriorMean = x }
     if let v = env["BENCH_LSSD"], let x = Double(v) { bo.configuration.lengthScalePriorSD = x }
     var tpe = TreeParzenProposer()
     if env["BENCH_TPE_MV"] == "0" { tpe.configuration.multivariate = false }
@@ -134,6 +137,11 @@ func run(_ method: Method, _ fn: TestFunction, seed: UInt64, trials: Int) -> Out
         ys.append(value)
         tried.insert(point)
         best = min(best, value)
+        if env["BENCH_TRACE"] == "1" && method == .bo {
+            print(String(format: "  %2d y=%-10.4g best=%-10.4g", xs.count, value, best)
+                  + " x=" + point.map { String(format: "%.3f", $0) }.joined(separator: ",")
+                  + " θ=" + (bo.state.theta ?? []).map { String(format: "%.2f", exp($0)) }.joined(separator: ","))
+        }
     }
     return Outcome(regret: best - fn.minimum, seconds: Date().timeIntervalSince(start), proposals: proposals,
                    proposalSeconds: proposalTime / Double(max(proposals, 1)))
@@ -240,6 +248,9 @@ for fn in functions {
         var outcomes: [Outcome] = []
         for seed in firstSeed..<(firstSeed + seeds) { outcomes.append(run(method, fn, seed: UInt64(seed), trials: trials)) }
         let regret = median(outcomes.map(\.regret))
+        if ProcessInfo.processInfo.environment["BENCH_ALL"] == "1" {
+            print("  regrets: " + outcomes.map(\.regret).map { String(format: "%.2g", $0) }.joined(separator: " "))
+        }
         let seconds = median(outcomes.map(\.seconds))
         table[fn.name, default: [:]][method] = (regret, seconds)
         let reference: Double

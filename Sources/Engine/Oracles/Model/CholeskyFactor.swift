@@ -89,24 +89,30 @@ struct CholeskyFactor {
 
     /// A⁻¹, dense and symmetric, from L⁻¹: A⁻¹ = L⁻ᵀ L⁻¹.
     func inverse() -> [Double] {
-        var li = [Double](repeating: 0, count: n * n)
-        storage.withUnsafeBufferPointer { l in
-            for j in 0..<n {
-                li[j * n + j] = 1 / l[j * n + j]
-                for i in (j + 1)..<n {
-                    var s = 0.0
-                    for k in j..<i { s -= l[i * n + k] * li[k * n + j] }
-                    li[i * n + j] = s / l[i * n + i]
-                }
-            }
-        }
+        let n = self.n
+        // L⁻¹ stored transposed (row j holds column j), so both products below run along rows.
+        var lit = [Double](repeating: 0, count: n * n)
         var inv = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var s = 0.0
-                for k in i..<n { s += li[k * n + i] * li[k * n + j] }
-                inv[i * n + j] = s
-                inv[j * n + i] = s
+        storage.withUnsafeBufferPointer { l in
+            lit.withUnsafeMutableBufferPointer { t in
+                for j in 0..<n {
+                    t[j * n + j] = 1 / l[j * n + j]
+                    for i in (j + 1)..<n {
+                        var s = 0.0
+                        for k in j..<i { s -= l[i * n + k] * t[j * n + k] }
+                        t[j * n + i] = s / l[i * n + i]
+                    }
+                }
+                inv.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<n {
+                        for j in 0...i {
+                            var s = 0.0
+                            for k in i..<n { s += t[i * n + k] * t[j * n + k] }
+                            v[i * n + j] = s
+                            v[j * n + i] = s
+                        }
+                    }
+                }
             }
         }
         return inv

@@ -15,9 +15,9 @@ public struct GaussianProcessProposer: Sendable {
     }
 
     public struct Configuration: Codable, Sendable, Equatable {
-        public var alpha: Double = 1e-4
+        public var alpha: Double = 1e-6
         public var beta: Double = 2.6
-        public var acquisition: Acquisition = .lowerConfidenceBound
+        public var acquisition: Acquisition = .expectedImprovement
         public var warping: OutputWarping = .auto
         public var randomCandidates = 1000
         public var localCandidates = 200
@@ -28,7 +28,12 @@ public struct GaussianProcessProposer: Sendable {
         public var acquisitionIterations = 50
         /// Centre of the log-normal prior on length scales, as log ℓ = offset + ½ log d.
         public var lengthScalePriorOffset = log(0.5)
-        public var lengthScalePriorSD = 1.0
+        public var lengthScalePriorSD = 1.5
+        /// Centre of the log-normal prior on the fitted noise (on standardized targets). Small: a
+        /// noise of 1e-3 blurred the last digits a deterministic objective is optimized to.
+        public var noisePriorMean = 1e-6
+        /// Rate of a Gamma(1.1, rate) prior on the noise variance, replacing the log-normal one when set.
+        public var noisePriorRate: Double? = nil
         /// δ in log(y − min + δ), as a fraction of (median − min).
         public var warpShift = 1.0
         public var fitRestarts = 1
@@ -180,6 +185,8 @@ public struct GaussianProcessProposer: Sendable {
         fitter.restarts = configuration.fitRestarts
         fitter.lengthScalePriorMean = configuration.lengthScalePriorOffset + 0.5 * log(Double(d))
         fitter.lengthScalePriorSD = configuration.lengthScalePriorSD
+        fitter.noisePriorMean = log(configuration.noisePriorMean)
+        fitter.noisePriorRate = configuration.noisePriorRate
         let theta = fitter.fit(points: x, targets: y, dimensions: d, warmStart: state.theta, generator: &generator)
         state.theta = theta
         let (kernel, noise) = fitter.kernel(theta, dimensions: d)
