@@ -87,14 +87,13 @@ struct CholeskyFactor {
         return x
     }
 
-    /// A⁻¹, dense and symmetric, from L⁻¹: A⁻¹ = L⁻ᵀ L⁻¹.
-    func inverse() -> [Double] {
+    /// L⁻¹, row-major (lower triangular; zeros above the diagonal).
+    func lowerInverse() -> [Double] {
         let n = self.n
-        // L⁻¹ stored transposed (row j holds column j), so both products below run along rows.
-        var lit = [Double](repeating: 0, count: n * n)
-        var inv = [Double](repeating: 0, count: n * n)
+        // Built transposed (row j holds column j) so the inner loop runs along rows, then flipped.
+        var t = [Double](repeating: 0, count: n * n)
         storage.withUnsafeBufferPointer { l in
-            lit.withUnsafeMutableBufferPointer { t in
+            t.withUnsafeMutableBufferPointer { t in
                 for j in 0..<n {
                     t[j * n + j] = 1 / l[j * n + j]
                     for i in (j + 1)..<n {
@@ -103,16 +102,30 @@ struct CholeskyFactor {
                         t[j * n + i] = s / l[i * n + i]
                     }
                 }
-                inv.withUnsafeMutableBufferPointer { v in
-                    for i in 0..<n {
-                        for j in 0...i {
-                            var s = 0.0
-                            for k in i..<n { s += t[i * n + k] * t[j * n + k] }
-                            v[i * n + j] = s
-                            v[j * n + i] = s
-                        }
+            }
+        }
+        var out = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0...i { out[i * n + j] = t[j * n + i] } }
+        return out
+    }
+
+    /// A⁻¹, dense and symmetric, from L⁻¹: A⁻¹ = L⁻ᵀ L⁻¹.
+    func inverse() -> [Double] { Self.inverse(fromLowerInverse: lowerInverse(), n: n) }
+
+    static func inverse(fromLowerInverse li: [Double], n: Int) -> [Double] {
+        var inv = [Double](repeating: 0, count: n * n)
+        li.withUnsafeBufferPointer { t in
+            inv.withUnsafeMutableBufferPointer { v in
+                // (L⁻ᵀ L⁻¹)ᵢⱼ = Σₖ L⁻¹ₖᵢ L⁻¹ₖⱼ over k ≥ max(i, j): accumulate row k's outer product.
+                for k in 0..<n {
+                    let row = k * n
+                    for i in 0...k {
+                        let a = t[row + i]
+                        if a == 0 { continue }
+                        for j in 0...i { v[i * n + j] += a * t[row + j] }
                     }
                 }
+                for i in 0..<n { for j in 0..<i { v[j * n + i] = v[i * n + j] } }
             }
         }
         return inv
