@@ -100,7 +100,7 @@ func run(_ method: Method, _ fn: TestFunction, seed: UInt64, trials: Int) -> Out
     if let v = env["BENCH_INC"], let x = Int(v) { bo.configuration.incumbentStarts = x }
     if let v = env["BENCH_LSMEAN"], let x = Double(v) { bo.configuration.lengthScalePriorOffset = log(x) }
     if let v = env["BENCH_ALPHA"], let x = Double(v) { bo.configuration.alpha = x }
-    if let v = env["BENCH_NOISERATE"], let x = Double(v) { bo.configuration.noisePriorRate = x }
+    if let v = env["BENCH_NOISERATE"] { bo.configuration.noisePriorRate = Double(v) }
     if let v = env["BENCH_NOISE"], let x = Double(v) { bo.configuration.noisePriorMean = x }
     if let v = env["BENCH_LSSD"], let x = Double(v) { bo.configuration.lengthScalePriorSD = x }
     var tpe = TreeParzenProposer()

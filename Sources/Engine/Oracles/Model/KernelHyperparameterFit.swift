@@ -40,7 +40,13 @@ struct KernelHyperparameterFit {
         // the prior's centre and fresh random starts only every fifth observation — the fit is
         // most of a proposal's cost. Depends only on n, so a resumed search does the same.
         let refresh = warm == nil || n % 5 == 0
-        if refresh { starts.append([Double](repeating: lengthScalePriorMean, count: d) + [0, noisePriorMean]) }
+        if refresh {
+            let centre = [Double](repeating: lengthScalePriorMean, count: d)
+            starts.append(centre + [0, noisePriorMean])
+            // And a noisy start: from tiny noise the fit can settle on interpolating noisy scores
+            // with short length scales and never see the better, noisy explanation.
+            starts.append(centre + [0, log(0.1)])
+        }
         let fresh = warm == nil ? restarts + 1 : (refresh ? restarts : 0)
         for _ in 0..<fresh {
             var s: [Double] = []
