@@ -19,7 +19,7 @@ public struct GaussianProcessProposer: Sendable {
         public var beta: Double = 2.6
         public var acquisition: Acquisition = .expectedImprovement
         public var warping: OutputWarping = .auto
-        public var randomCandidates = 1000
+        public var randomCandidates = 600
         public var localCandidates = 200
         /// L-BFGS starts of the acquisition search from the best observed points.
         public var incumbentStarts = 1

@@ -10,6 +10,7 @@ struct KernelHyperparameterFit {
     var alpha: Double
     var restarts = 2
     var maxIterations = 40
+    var warmIterations = 20
     /// Prior on log length scales: centre and spread (log space).
     var lengthScalePriorMean = log(0.5)
     var lengthScalePriorSD = 1.0
@@ -56,7 +57,8 @@ struct KernelHyperparameterFit {
             starts.append(s)
         }
         var optimizer = BoundedLBFGS()
-        optimizer.maxIterations = maxIterations
+        // From the warm start alone the fit is a small correction: fewer iterations suffice.
+        optimizer.maxIterations = refresh ? maxIterations : warmIterations
         optimizer.relativeTolerance = 1e-7
         let squares = Self.pairwiseSquares(points, n: n, d: d)
         var best = starts[0]
