@@ -97,6 +97,8 @@ func run(_ method: Method, _ fn: TestFunction, seed: UInt64, trials: Int) -> Out
     if let v = env["BENCH_CAND"], let x = Int(v) { bo.configuration.randomCandidates = x }
     if let v = env["BENCH_LOCAL"], let x = Int(v) { bo.configuration.localCandidates = x }
     if let v = env["BENCH_STARTS"], let x = Int(v) { bo.configuration.candidateStarts = x }
+    if let v = env["BENCH_REFIT"], let x = Int(v) { bo.configuration.refitInterval = x }
+    if let v = env["BENCH_ACQIT"], let x = Int(v) { bo.configuration.acquisitionIterations = x }
     if let v = env["BENCH_INC"], let x = Int(v) { bo.configuration.incumbentStarts = x }
     if let v = env["BENCH_LSMEAN"], let x = Double(v) { bo.configuration.lengthScalePriorOffset = log(x) }
     if let v = env["BENCH_ALPHA"], let x = Double(v) { bo.configuration.alpha = x }

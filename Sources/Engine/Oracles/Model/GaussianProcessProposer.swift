@@ -26,6 +26,10 @@ public struct GaussianProcessProposer: Sendable {
         /// L-BFGS starts from the best-ranked candidates.
         public var candidateStarts = 8
         public var acquisitionIterations = 50
+        /// The kernel is refitted when the observation count is a multiple of this (and at every
+        /// fifth, when the fit also restarts afresh); in between the last fit is reused. Depends
+        /// only on the count, so a resumed search refits where the original did.
+        public var refitInterval = 2
         /// Centre of the log-normal prior on length scales, as log ℓ = offset + ½ log d.
         public var lengthScalePriorOffset = log(0.5)
         public var lengthScalePriorSD = 1.5
@@ -37,7 +41,7 @@ public struct GaussianProcessProposer: Sendable {
         public var noisePriorRate: Double? = 30
         /// δ in log(y − min + δ), as a fraction of (median − min).
         public var warpShift = 1.0
-        public var fitRestarts = 1
+        public var fitRestarts = 0
         public init() {}
     }
 
@@ -188,7 +192,9 @@ public struct GaussianProcessProposer: Sendable {
         fitter.lengthScalePriorSD = configuration.lengthScalePriorSD
         fitter.noisePriorMean = log(configuration.noisePriorMean)
         fitter.noisePriorRate = configuration.noisePriorRate
-        let theta = fitter.fit(points: x, targets: y, dimensions: d, warmStart: state.theta, generator: &generator)
+        let n = observed.count
+        let reuse = state.theta.map { $0.count == d + 2 } == true && n % configuration.refitInterval != 0 && n % 5 != 0
+        let theta = reuse ? state.theta! : fitter.fit(points: x, targets: y, dimensions: d, warmStart: state.theta, generator: &generator)
         state.theta = theta
         let (kernel, noise) = fitter.kernel(theta, dimensions: d)
         guard var model = GaussianProcess(points: x, targets: y, dimensions: d, kernel: kernel, noise: noise) else {
