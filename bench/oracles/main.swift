@@ -69,12 +69,13 @@ struct Reference {
 }
 
 /// Measured on this machine: Keras Tuner BO, Optuna TPE and random (issue 6), Optuna 5's GPSampler
-/// over 10 seeds with torch and greenlet (issue 20). Replaced by a live run when REF_PYTHON is set.
+/// regrets over 10 seeds with torch and greenlet (issue 20), its seconds per search from Branin's
+/// 3.1 s (issue 20) and a live 3-seed run for the others. Replaced by a live run when REF_PYTHON is set.
 var references: [String: Reference] = [
     "Branin": Reference(kt: 0.0061, gp: 2.2e-5, optuna: 0.067, random: 0.79, gpSeconds: 3.1),
-    "Hartmann6": Reference(kt: 0.176, gp: 4.7e-4, optuna: 0.245, random: 1.36, gpSeconds: 6.0),
-    "Rosenbrock4": Reference(kt: 1071, gp: 179, optuna: 134, random: 2296, gpSeconds: 5.0),
-    "Ackley5": Reference(kt: 4.87, gp: 6.85, optuna: 9.22, random: 16.7, gpSeconds: 5.5),
+    "Hartmann6": Reference(kt: 0.176, gp: 4.7e-4, optuna: 0.245, random: 1.36, gpSeconds: 2.88),
+    "Rosenbrock4": Reference(kt: 1071, gp: 179, optuna: 134, random: 2296, gpSeconds: 2.63),
+    "Ackley5": Reference(kt: 4.87, gp: 6.85, optuna: 9.22, random: 16.7, gpSeconds: 2.54),
 ]
 
 /// Regrets below this count as solved: the target compares max(regret, floor).
