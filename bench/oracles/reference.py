@@ -1,13 +1,16 @@
-"""Reference figures for bench-oracles: Optuna's TPE and Keras Tuner's BayesianOptimization on the
-same four functions, 60 trials, median simple regret over seeds, with the wall time per search.
+"""Reference figures for bench-oracles: Optuna's GPSampler and TPE and Keras Tuner's
+BayesianOptimization on the same four functions, 60 trials, median simple regret over seeds, with
+the wall time per search.
 
-Run it in a virtual environment outside the repository:
+Run it in a virtual environment outside the repository (GPSampler needs torch, and greenlet for its
+batched acquisition optimizer; without greenlet it runs several times slower):
 
-    python3 -m venv /tmp/ref && /tmp/ref/bin/pip install optuna keras-tuner keras jax
+    python3 -m venv /tmp/ref && /tmp/ref/bin/pip install optuna torch greenlet scipy keras-tuner keras jax
     KERAS_BACKEND=jax /tmp/ref/bin/python bench/oracles/reference.py --seeds 10
 
-Keras Tuner is driven through its oracle alone (no model, no training); a missing Keras Tuner only
-skips its rows.
+or let the Swift benchmark run it: `REF_PYTHON=/tmp/ref/bin/python swift run -c release bench-oracles`
+(it reads the `--tsv` lines). Keras Tuner is driven through its oracle alone (no model, no
+training); a missing package only skips its rows.
 """
 
 import argparse
@@ -63,6 +66,15 @@ def run_optuna(fn, bounds, seed, trials):
     return study.best_value
 
 
+def run_gp(fn, bounds, seed, trials):
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    study = optuna.create_study(sampler=optuna.samplers.GPSampler(seed=seed))
+    study.optimize(lambda t: fn([t.suggest_float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(bounds)]), n_trials=trials)
+    return study.best_value
+
+
 def run_keras_tuner(fn, bounds, seed, trials):
     import keras_tuner as kt
 
@@ -90,12 +102,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--trials", type=int, default=60)
-    parser.add_argument("--only", default="optuna,kt")
+    parser.add_argument("--only", default="gp,optuna,kt", help="comma-separated: gp (GPSampler), optuna (TPE), kt")
+    parser.add_argument("--function", help="run one function only")
+    parser.add_argument("--tsv", action="store_true", help="one line per row: function, method, regret, seconds")
     args = parser.parse_args()
-    runners = {"optuna": run_optuna, "kt": run_keras_tuner}
-    print(f"median simple regret at {args.trials} trials over {args.seeds} seeds (seeds 1..{args.seeds})")
-    print(f"{'function':13} {'method':8} {'regret':>12} {'search s':>9}")
+    runners = {"gp": run_gp, "optuna": run_optuna, "kt": run_keras_tuner}
+    if not args.tsv:
+        print(f"median simple regret at {args.trials} trials over {args.seeds} seeds (seeds 1..{args.seeds})")
+        print(f"{'function':13} {'method':8} {'regret':>12} {'search s':>9}")
     for name, fn, bounds, minimum in FUNCTIONS:
+        if args.function and name != args.function:
+            continue
         for method in args.only.split(","):
             regrets, seconds = [], []
             try:
@@ -105,9 +122,13 @@ def main():
                     seconds.append(time.perf_counter() - start)
                     regrets.append(best - minimum)
             except ImportError as error:
-                print(f"{name:13} {method:8} skipped ({error})")
+                if not args.tsv:
+                    print(f"{name:13} {method:8} skipped ({error})")
                 continue
-            print(f"{name:13} {method:8} {statistics.median(regrets):12.4g} {statistics.median(seconds):9.3f}")
+            if args.tsv:
+                print(f"{name}\t{method}\t{statistics.median(regrets)!r}\t{statistics.median(seconds)!r}", flush=True)
+            else:
+                print(f"{name:13} {method:8} {statistics.median(regrets):12.4g} {statistics.median(seconds):9.3f}")
 
 
 if __name__ == "__main__":

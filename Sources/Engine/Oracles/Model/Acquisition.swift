@@ -30,17 +30,20 @@ public enum Acquisition: String, Codable, Sendable {
     /// log h(z) with h(z) = z Φ(z) + φ(z), and d log h / dz = Φ(z) / h(z); accurate in the far tail.
     static func logH(_ z: Double) -> (Double, Double) {
         let logPhi = -0.5 * z * z - 0.5 * log(2 * Double.pi)
-        if z > -6 {
+        // Direct formula down to z = −25: there z Φ(z) and φ(z) cancel to a relative ~z² ε, still
+        // ~1e-13; below, the asymptotic series is accurate to 105/z⁶ < 1e-6.
+        if z > -25 {
             let cdf = 0.5 * erfc(-z / 2.0.squareRoot())
             let h = z * cdf + exp(logPhi)
             let hh = max(h, 1e-300)
             return (log(hh), cdf / hh)
         }
-        // h(z) ≈ φ(z)/z² (1 − 3/z² + 15/z⁴) for z → −∞.
-        let z2 = z * z
-        let series = 1 - 3 / z2 + 15 / (z2 * z2)
-        let logh = logPhi - log(z2) + log(series)
-        // d/dz [−z²/2 − 2 log|z|] ≈ −z − 2/z (series term's derivative is negligible here).
-        return (logh, -z - 2 / z)
+        // h(z) = φ(z) (1/z² − 3/z⁴ + 15/z⁶ − 105/z⁸ + 945/z¹⁰ …) and Φ(z) = φ(z) R with the Mills
+        // ratio R = (1 − 1/z² + 3/z⁴ − 15/z⁶ + 105/z⁸ …)/|z|, for z → −∞ (next terms < 1e-10 here).
+        let u = 1 / (z * z)
+        let series = 1 + u * (-3 + u * (15 + u * (-105 + u * 945)))
+        let mills = (1 + u * (-1 + u * (3 + u * (-15 + u * 105)))) / -z
+        let logh = logPhi + log(u) + log(series)
+        return (logh, mills * z * z / series)
     }
 }

@@ -87,26 +87,45 @@ struct CholeskyFactor {
         return x
     }
 
-    /// A⁻¹, dense and symmetric, from L⁻¹: A⁻¹ = L⁻ᵀ L⁻¹.
-    func inverse() -> [Double] {
-        var li = [Double](repeating: 0, count: n * n)
+    /// L⁻¹, row-major (lower triangular; zeros above the diagonal).
+    func lowerInverse() -> [Double] {
+        let n = self.n
+        // Built transposed (row j holds column j) so the inner loop runs along rows, then flipped.
+        var t = [Double](repeating: 0, count: n * n)
         storage.withUnsafeBufferPointer { l in
-            for j in 0..<n {
-                li[j * n + j] = 1 / l[j * n + j]
-                for i in (j + 1)..<n {
-                    var s = 0.0
-                    for k in j..<i { s -= l[i * n + k] * li[k * n + j] }
-                    li[i * n + j] = s / l[i * n + i]
+            t.withUnsafeMutableBufferPointer { t in
+                for j in 0..<n {
+                    t[j * n + j] = 1 / l[j * n + j]
+                    for i in (j + 1)..<n {
+                        var s = 0.0
+                        for k in j..<i { s -= l[i * n + k] * t[j * n + k] }
+                        t[j * n + i] = s / l[i * n + i]
+                    }
                 }
             }
         }
+        var out = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0...i { out[i * n + j] = t[j * n + i] } }
+        return out
+    }
+
+    /// A⁻¹, dense and symmetric, from L⁻¹: A⁻¹ = L⁻ᵀ L⁻¹.
+    func inverse() -> [Double] { Self.inverse(fromLowerInverse: lowerInverse(), n: n) }
+
+    static func inverse(fromLowerInverse li: [Double], n: Int) -> [Double] {
         var inv = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var s = 0.0
-                for k in i..<n { s += li[k * n + i] * li[k * n + j] }
-                inv[i * n + j] = s
-                inv[j * n + i] = s
+        li.withUnsafeBufferPointer { t in
+            inv.withUnsafeMutableBufferPointer { v in
+                // (L⁻ᵀ L⁻¹)ᵢⱼ = Σₖ L⁻¹ₖᵢ L⁻¹ₖⱼ over k ≥ max(i, j): accumulate row k's outer product.
+                for k in 0..<n {
+                    let row = k * n
+                    for i in 0...k {
+                        let a = t[row + i]
+                        if a == 0 { continue }
+                        for j in 0...i { v[i * n + j] += a * t[row + j] }
+                    }
+                }
+                for i in 0..<n { for j in 0..<i { v[j * n + i] = v[i * n + j] } }
             }
         }
         return inv
