@@ -1,8 +1,8 @@
 -- Pruning with two workers: one oracle and one pruner serve both Lua states (docs/reference.md, Parallel search and Pruning).
 local kt = require "tunelua"
 local H = dofile("helpers.lua")
--- every worker state loads this script, so the project's path is fixed (not a fresh temporary one)
-local dir = (os.getenv("TMPDIR") or "/tmp") .. "/tunelua-pruning-workers"
+-- every worker state loads this script, so the project's path is named after the process
+local dir = H.procdir("pruning_workers")
 
 local tuner = kt.RandomSearch{ objective = kt.Objective("loss", "min"), max_trials = 12, seed = 5, workers = 2,
   directory = dir, project_name = "w", overwrite = true, verbose = 0,
