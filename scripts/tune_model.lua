@@ -35,6 +35,7 @@ local tuner = kt.Hyperband{ model_builder, objective = "val_accuracy", max_epoch
 local stop_early = keras.callbacks.EarlyStopping{ monitor = "val_loss", patience = 5 }
 tuner:search(x_train, y_train, { epochs = 50, validation_split = 0.2, callbacks = { stop_early }, verbose = 0 })
 
+print(string.format("best val_accuracy %.4f", tuner.oracle:get_best_trials(1)[1].score))
 local best_hps = tuner:get_best_hyperparameters(1)[1]
 print(string.format("best units: %d, best learning rate: %g", best_hps:get("units"), best_hps:get("learning_rate")))
 local model = tuner.hypermodel:build(best_hps)

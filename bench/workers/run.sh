@@ -7,7 +7,7 @@
 #     names a Python with keras-tuner and tensorflow — Keras Tuner's own run of it in the same
 #     run (bench/workers/keras_tuner_tutorial.py); judged by Keras Tuner's time / ours
 #     (target >= 8x with 2 workers at best val_accuracy >= 0.885).
-#   bench/workers/run.sh [runs]
+#   bench/workers/run.sh [runs]        (SKIP_CPU=1 skips part 1)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
@@ -17,6 +17,7 @@ scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b-a}'; }
 
+[ -n "${SKIP_CPU:-}" ] || {
 one=(); two=()
 for _ in $(seq "$runs"); do
   one+=("$(seconds "$bin" bench/workers/cpu_bound.lua 1 "$scratch")")
@@ -25,6 +26,7 @@ for _ in $(seq "$runs"); do
 done
 m1=$(printf '%s\n' "${one[@]}" | median); m2=$(printf '%s\n' "${two[@]}" | median)
 echo "cpu-bound: median 1 worker $m1 s, 2 workers $m2 s over $runs runs; speed-up $(awk -v a="$m1" -v b="$m2" 'BEGIN {printf "%.2fx", a/b}') (target >= 1.85x on 2 cores)"
+}
 
 [ -n "${TUTORIAL:-}" ] || exit 0
 tutorial() {  # workers → "seconds best_val_accuracy peak_resident_MB"
@@ -32,9 +34,9 @@ tutorial() {  # workers → "seconds best_val_accuracy peak_resident_MB"
   t0=$(date +%s.%N)
   out=$(cd "$scratch" && TUNELUA_WORKERS=$1 $timer "$OLDPWD/$bin" "$OLDPWD/scripts/tune_model.lua" fashion 2>&1)
   t1=$(date +%s.%N)
-  local best; best=$(printf '%s\n' "$out" | sed -nE 's/^Best val_accuracy So Far: ([0-9.]+).*/\1/p' | tail -1)
+  local best; best=$(printf '%s\n' "$out" | sed -nE 's/^best val_accuracy ([0-9.]+).*/\1/p' | tail -1)
   local peak; peak=$( [ -s "$rss" ] && awk '{printf "%d", $1/1024}' "$rss" || echo "?")
-  awk -v a="$t0" -v b="$t1" -v v="$best" -v m="$peak" 'BEGIN {printf "%.1f %s %s", b-a, v, m}'
+  awk -v a="$t0" -v b="$t1" -v v="$best" -v m="$peak" 'BEGIN {printf "%.1f %s %s\n", b-a, v, m}'
 }
 # Peak resident size through GNU time when the machine has it (Debian's package `time`).
 timer=""; [ -x /usr/bin/time ] && timer="/usr/bin/time -o $scratch/rss -f %M"
