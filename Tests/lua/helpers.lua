@@ -19,6 +19,13 @@ function H.procdir(tag)
   return dir
 end
 
+--- A CPU-bound pause (a few milliseconds) so that every worker of a parallel search gets trials.
+function H.spin()
+  local s = 0
+  for i = 1, 1500000 do s = s + i % 7 end
+  return s
+end
+
 --- Asserts that `fn` raises an error whose message contains `pattern` (plain text).
 function H.raises(pattern, fn, ...)
   local ok, err = pcall(fn, ...)

@@ -6,12 +6,7 @@ local kt = require "tunelua"
 local H = dofile("helpers.lua")
 local dir = H.procdir("workers")
 
---- A CPU-bound trial body long enough that every worker gets trials.
-local function spin()
-  local s = 0
-  for i = 1, 1500000 do s = s + i % 7 end
-  return s
-end
+local spin = H.spin
 
 local function objective(hp)
   local x = hp.Float("x", -2, 2)

@@ -5,11 +5,7 @@ local kt = require "tunelua"
 local H = dofile("helpers.lua")
 local dir = H.procdir("workers_failures")
 
-local function spin()
-  local s = 0
-  for i = 1, 1500000 do s = s + i % 7 end
-  return s
-end
+local spin = H.spin
 
 local function trials_of(tuner)
   local list = {}
