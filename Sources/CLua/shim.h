@@ -440,6 +440,17 @@ static inline void tl_watch_disarm(lua_State *L) {
     atomic_compare_exchange_strong(&w->reason, &cpu, TL_STOP_NONE);
     if (atomic_load(&w->reason) == TL_STOP_NONE) tl_watch_rearm(L, w);
 }
+/// Called in a sandboxed state when control comes back from a coroutine: a trial stopped inside
+/// it stays stopped in the thread that resumed it (each thread has its own hook, and this one's
+/// may be thousands of instructions away from running).
+static inline int tl_watch_check(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    int reason = w ? atomic_load(&w->reason) : TL_STOP_NONE;
+    if (reason != TL_STOP_TIMEOUT && reason != TL_STOP_CPU) return 0;
+    tl_watch_stop_next(L);
+    return luaL_error(L, reason == TL_STOP_CPU ? "trial exceeded its CPU time limit" : "trial timed out");
+}
+static inline void tl_pushwatchcheck(lua_State *L) { lua_pushcfunction(L, tl_watch_check); }
 /// TL_STOP_TIMEOUT or TL_STOP_CPU once an armed limit has stopped Lua code.
 static inline int tl_watch_reason(lua_State *L) {
     tl_watch *w = tl_watch_of(L);

@@ -16,7 +16,8 @@ extension LuaState {
     /// Narrows the standard libraries to what docs/sandbox.md lists: no `io`, no `debug`, `os`
     /// reduced to `clock`, `time` and `date`, no C modules, text chunks only, files through
     /// `allowedPath`, `collectgarbage` without the options that retune or stop the collector,
-    /// and a string metatable that `getmetatable("")` cannot change. The wrappers keep the
+    /// a string metatable that `getmetatable("")` cannot change, and coroutine functions that
+    /// keep a stopped trial stopped in the thread that resumed the coroutine. The wrappers keep the
     /// originals in upvalues, so a script that rebinds globals cannot reach them.
     func applySandbox(_ sandbox: Sandbox) throws(LuaError) {
         tl_watch_set_period(mainThread, LuaState.sandboxHookPeriod)
@@ -32,14 +33,16 @@ extension LuaState {
             let base = directory == "/" ? "" : directory
             patterns += ["\(base)/?.lua", "\(base)/?/init.lua"]
         }
+        tl_pushwatchcheck(L)
+        let stopped = LuaFunction(state: self, popping: L)
         let chunk = try load(LuaState.sandboxSource, chunkName: "=tunelua.sandbox")
-        try chunk.call([resolve, .string(patterns.joined(separator: ";"))])
+        try chunk.call([resolve, .string(patterns.joined(separator: ";")), .function(stopped)])
     }
 
     /// Runs once per sandboxed state, before any script code (its chunk name starts with
     /// `=tunelua`, so positions in errors are the caller's line).
     static let sandboxSource = #"""
-        local resolve, path = ...
+        local resolve, path, stopped = ...
         local load, loadfile, rawcollect = load, loadfile, collectgarbage
         local error, select, type, setmetatable = error, select, type, setmetatable
         local byte, format = string.byte, string.format
@@ -84,6 +87,24 @@ extension LuaState {
           return f, found
         end
         package.searchers = { searchers[1], searchers[2], lua_searcher }
+
+        -- A trial stopped inside a coroutine stays stopped in the thread that resumed it.
+        local create, resume, close = coroutine.create, coroutine.resume, coroutine.close
+        local pack, unpack = table.pack, table.unpack
+        local function after(...) stopped() return ... end
+        function coroutine.resume(co, ...) return after(resume(co, ...)) end
+        function coroutine.close(co) return after(close(co)) end
+        function coroutine.wrap(f)
+          local co = create(f)
+          return function(...)
+            local results = pack(resume(co, ...))
+            stopped()
+            if results[1] then return unpack(results, 2, results.n) end
+            close(co)
+            -- As Lua's own wrap: a message gets the caller's position in front.
+            error(results[2], type(results[2]) == "string" and 2 or 0)
+          end
+        end
 
         local gc_options = { collect = true, count = true, step = true, isrunning = true }
         function _G.collectgarbage(option, ...)
