@@ -16,7 +16,8 @@ extension LuaState {
     /// Narrows the standard libraries to what docs/sandbox.md lists: no `io`, no `debug`, `os`
     /// reduced to `clock`, `time` and `date`, no C modules, text chunks only, files through
     /// `allowedPath`, `collectgarbage` without the options that retune or stop the collector,
-    /// a string metatable that `getmetatable("")` cannot change, and coroutine functions that
+    /// a string metatable that `getmetatable("")` cannot change, no `__gc` metamethods (Lua runs
+    /// finalizers with hooks off, out of the limits' reach), and coroutine functions that
     /// keep a stopped trial stopped in the thread that resumed the coroutine. The wrappers keep the
     /// originals in upvalues, so a script that rebinds globals cannot reach them.
     func applySandbox(_ sandbox: Sandbox) throws(LuaError) {
@@ -44,7 +45,7 @@ extension LuaState {
     static let sandboxSource = #"""
         local resolve, path, stopped = ...
         local load, loadfile, rawcollect = load, loadfile, collectgarbage
-        local error, select, type, setmetatable = error, select, type, setmetatable
+        local error, select, type, setmetatable, rawget = error, select, type, setmetatable, rawget
         local byte, format = string.byte, string.format
         local package, loaded, searchers = package, package.loaded, package.searchers
 
@@ -114,6 +115,14 @@ extension LuaState {
                   .. "' is not allowed in the sandbox (allowed: collect, count, step, isrunning)", 2)
           end
           return rawcollect(option, ...)
+        end
+
+        -- Lua runs finalizers with hooks off: a __gc that loops could not be stopped by any limit.
+        function _G.setmetatable(t, mt)
+          if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+            error("setmetatable: __gc metamethods are not allowed in the sandbox (no limit can stop a finalizer)", 2)
+          end
+          return setmetatable(t, mt)
         end
 
         -- getmetatable("") answers with a read-only view: the metatable itself stays out of reach.

@@ -98,6 +98,13 @@ assert(("x"):upper() == "X")
 refused("bad argument #1 to 'setmetatable' (table expected, got string)", setmetatable, "", {})
 assert(getmetatable(view) == false)
 
+-- Finalizers run with hooks off, out of every limit's reach: none can be set.
+refused("setmetatable: __gc metamethods are not allowed in the sandbox", setmetatable, {}, { __gc = function() while true do end end })
+local Class = kt.HyperModel:extend()
+Class.__gc = function() while true do end end
+refused("__gc metamethods are not allowed in the sandbox", function() return Class() end)
+assert(getmetatable(setmetatable({}, { __index = string })).__index == string)
+
 -- collectgarbage: the options that stop or retune the collector are refused.
 for _, option in ipairs { "stop", "restart", "generational", "incremental", "setpause", "setstepmul" } do
   refused("collectgarbage: option '" .. option .. "' is not allowed in the sandbox", collectgarbage, option, 0)
