@@ -141,3 +141,37 @@ struct SandboxTests {
         #expect(!result.stdout.contains("ran"))
     }
 }
+
+/// PostgreSQL peers are processes of their own: each started with `--sandbox` is sandboxed, and a
+/// CPU bomb in one fails that trial only while the peers finish the search.
+@Suite(.serialized, .enabled(if: TestPostgres.url != nil, TestPostgres.skipped))
+struct SandboxedPeersTests {
+    @Test func eachSandboxedPeerHonoursTheSandbox() throws {
+        let path = try Tunelua.script("""
+            local kt = require "tunelua"
+            local tuner = kt.RandomSearch{ max_trials = 12, project_name = arg[1], directory = arg[2], verbose = 0,
+              max_consecutive_failed_trials = 12,
+              run_trial = function(self, trial)
+                local x = trial.hyperparameters:Float("x", 0, 1)
+                assert(kt.sandboxed and io == nil and os.execute == nil, "a peer ran unsandboxed")
+                if trial.trial_id == "03" then while true do end end
+                local t = os.clock() + 0.05
+                while os.clock() < t do end
+                return x
+              end }
+            tuner:search()
+            print("peer " .. tuner.tuner_id)
+            """, name: "peer.lua")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let project = TestPostgres.project("sandboxed")
+        let peers = try (0..<2).map { _ in
+            try TestPostgres.start(path, [project, folder], options: ["--sandbox", "--cpu-limit", "0.5"])
+        }
+        let results = peers.map(TestPostgres.finish)
+        for r in results { #expect(r.status == 0, "\(r.stderr)") }
+        let rows = try TestPostgres.query("""
+            SELECT status, count(*), min(message) FROM tunelua_trials WHERE project = '\(project)' GROUP BY status ORDER BY status
+            """)
+        #expect(rows == [["COMPLETED", "11", ""], ["FAILED", "1", "exceeded its CPU time limit of 0.5 s"]], "\(rows)")
+    }
+}
