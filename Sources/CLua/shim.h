@@ -296,6 +296,11 @@ static inline int tl_popenlibs(lua_State *L) {
 
 enum { TL_STOP_NONE = 0, TL_STOP_INTERRUPT = 1, TL_STOP_TIMEOUT = 2, TL_STOP_CPU = 3 };
 
+/// What Lua code stopped by a trial's limit raises.
+static inline const char *tl_stop_message(int reason) {
+    return reason == TL_STOP_CPU ? "trial exceeded its CPU time limit" : "trial timed out";
+}
+
 typedef struct tl_watch {
     _Atomic int reason;
     _Atomic long long deadline_ns;      // CLOCK_MONOTONIC; 0 = no deadline
@@ -362,8 +367,7 @@ static inline void tl_watch_hook(lua_State *L, lua_Debug *ar) {
     // Raised again at every instruction until the trial is disarmed: the code after a pcall that
     // caught the error raises too, so a stopped trial cannot keep running.
     tl_watch_stop_next(L);
-    if (reason == TL_STOP_CPU) luaL_error(L, "trial exceeded its CPU time limit");
-    luaL_error(L, "trial timed out");
+    luaL_error(L, "%s", tl_stop_message(reason));
 }
 
 /// Creates the state's watch (once, at state setup, from the main thread).
@@ -448,7 +452,7 @@ static inline int tl_watch_check(lua_State *L) {
     int reason = w ? atomic_load(&w->reason) : TL_STOP_NONE;
     if (reason != TL_STOP_TIMEOUT && reason != TL_STOP_CPU) return 0;
     tl_watch_stop_next(L);
-    return luaL_error(L, reason == TL_STOP_CPU ? "trial exceeded its CPU time limit" : "trial timed out");
+    return luaL_error(L, "%s", tl_stop_message(reason));
 }
 static inline void tl_pushwatchcheck(lua_State *L) { lua_pushcfunction(L, tl_watch_check); }
 /// TL_STOP_TIMEOUT or TL_STOP_CPU once an armed limit has stopped Lua code.
