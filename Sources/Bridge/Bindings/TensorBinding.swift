@@ -174,7 +174,8 @@ enum DataBinding {
         let m = state.newTable()
         m["csv"] = state.function(name: "csv") { call in
             let args = try csv.bind(call)
-            let path = try call.state.allowedPath(args.string("path")!, function: "csv"), label = args.string("label", default: "label"), header = args.bool("header", default: true)
+            let path = try call.state.allowedPath(args.string("path")!, function: "csv")
+            let label = args.string("label", default: "label"), header = args.bool("header", default: true)
             let xy = try call.state.sharedTensors(SharedData.fileKey("csv", path, "\(label)\u{0}\(header)")) {
                 let (x, y) = try CSVReader.read(path: path, label: label, header: header)
                 return [x, y]

@@ -16,8 +16,8 @@ import Glibc
 /// Lua code raise "trial timed out" and training stop at its next batch; a CPU limit, measured on
 /// the trial thread's CPU clock (`CLOCK_THREAD_CPUTIME_ID`), does the same once it is used up.
 ///
-/// Unchecked `Sendable`: what other threads touch (`request`, the watchdog's `expire`) is atomic
-/// or under `watchdog`; the rest belongs to the state's own thread.
+/// Unchecked `Sendable`: what other threads touch (`request`, the watchdog's `expire` and
+/// `pollCPU`) is atomic or under `watchdog`; the rest belongs to the state's own thread.
 public final class Interrupt: @unchecked Sendable {
     /// Raised with the flag (and past an armed deadline), for Swift loops that take a
     /// cancellation flag (training).

@@ -18,8 +18,8 @@ extension LuaState {
     /// `allowedPath`, `collectgarbage` without the options that retune or stop the collector,
     /// a string metatable that `getmetatable("")` cannot change, no `__gc` metamethods (Lua runs
     /// finalizers with hooks off, out of the limits' reach), and coroutine functions that
-    /// keep a stopped trial stopped in the thread that resumed the coroutine. The wrappers keep the
-    /// originals in upvalues, so a script that rebinds globals cannot reach them.
+    /// keep a stopped trial stopped in the thread that resumed the coroutine. The wrappers hold the
+    /// originals in upvalues: a script that rebinds globals changes nothing they rely on.
     func applySandbox(_ sandbox: Sandbox) throws(LuaError) {
         tl_watch_set_period(mainThread, LuaState.sandboxHookPeriod)
         let resolve = function(name: "tunelua.sandbox.resolve") { call in
