@@ -20,11 +20,11 @@ enum TestPostgres {
         return r.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
     }
 
-    /// Starts `tunelua script args` with `storage` in the environment, output to pipes.
-    static func start(_ script: String, _ args: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `tunelua options script args` with `storage` in the environment, output to pipes.
+    static func start(_ script: String, _ args: [String], options: [String] = [], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tunelua.binary)
-        process.arguments = [script] + args
+        process.arguments = options + [script] + args
         var env = ProcessInfo.processInfo.environment
         env["TUNELUA_STORAGE"] = url
         env.merge(environment) { $1 }
