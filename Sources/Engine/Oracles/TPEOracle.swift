@@ -7,7 +7,8 @@
 /// so it can concentrate on a minimum instead of staying an eighth of the range wide. Cheap per
 /// trial at any trial count, so it is the choice for long searches. Conditional hyperparameters are modelled only from
 /// the trials where they were active; running trials of other workers count as bad ones
-/// (Optuna's constant liar) so workers spread out.
+/// (Optuna's constant liar) so workers spread out. In Pareto mode it is Optuna's multi-objective
+/// TPE (MOTPE): the split is by non-dominated rank, the good density weighted by hypervolume.
 public final class TPEOracle: Oracle {
     public let nStartupTrials: Int
     public let nEICandidates: Int
@@ -75,10 +76,18 @@ public final class TPEOracle: Oracle {
         var pending: [[Double?]] = []
         var tried = Set<[Double]>()
         var pruned: [(encoding: [Double?], rank: (Double, Double))] = []
+        var paretoPoints: [[Double]] = []
         for trial in orderedTrials where trial.trialId != trialId {
             let encoding = encodings.encoding(of: trial, in: model, of: hyperparameters)
             tried.insert(encoding.full)
             switch trial.status {
+            case .completed where objective.isPareto:
+                // MOTPE: split by non-dominated rank of the objectives' values.
+                if let v = trial.objectiveValues, v.allSatisfy(\.isFinite) {
+                    observed.append(encoding.partial)
+                    scores.append(0)
+                    paretoPoints.append(objective.minimized(v))
+                }
             case .completed:
                 if let s = trial.score, s.isFinite {
                     observed.append(encoding.partial)
@@ -102,7 +111,8 @@ public final class TPEOracle: Oracle {
         }
         return try designThenModel(model, scoredTrials: observed.count, designPoints: max(nStartupTrials, 1)) {
             proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
-                             pending: pending, tried: tried, generator: &rng)
+                             pending: pending, tried: tried, paretoPoints: objective.isPareto ? paretoPoints : nil,
+                             generator: &rng)
         }
     }
 

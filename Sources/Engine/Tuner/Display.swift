@@ -45,6 +45,12 @@ final class Display {
         var out = trial.status == .pruned
             ? "Trial \(number) pruned at step \(trial.intermediateValues.lastStep ?? 0) [\(taken)]\n"
             : "Trial \(number) Complete [\(taken)]\n"
+        if oracle.objective.isPareto {
+            for (c, v) in zip(oracle.objective.components, trial.objectiveValues ?? []) { out += "\(c.name): \(PyFormat.repr(v))\n" }
+            out += "\nPareto front so far: \(oracle.paretoFront.count) trials\n"
+            out += "Total elapsed time: \(Display.formatDuration(now - (searchStart ?? now)))\n"
+            return write(out)
+        }
         if let score = trial.score { out += "\(oracle.objective.name): \(PyFormat.repr(score))\n" }
         out += "\n"
         let best = oracle.getBestTrials(1).first?.score
