@@ -166,15 +166,36 @@ struct ParetoSearchTests {
         #expect(!o.shouldPrune(keeping))
     }
 
+    /// Successive halving at reduction factor 2: a trial goes on only in the top half of its rung by
+    /// front; a dominated one stops, one that dominates everyone goes on.
+    @Test func successiveHalvingRanksARungByFront() throws {
+        let space = HyperParameters()
+        _ = try space.float("x", minValue: 0, maxValue: 1)
+        let o = try RandomSearchOracle(objective: Self.objective, maxTrials: 10, hyperparameters: space, seed: 1)
+        o.pruner = try SuccessiveHalvingPruner(minResource: 1, reductionFactor: 2)
+        func run(_ v: [Double]) throws -> Bool {
+            let trial = try o.createTrial()
+            _ = try o.report(trial.trialId, step: 1, metrics: [("f1", v[0]), ("f2", v[1])])
+            return o.shouldPrune(trial)
+        }
+        #expect(try !run([1, 1]), "alone at its rung")
+        #expect(try run([2, 2]), "dominated by the first")
+        #expect(try !run([0.9, 0.9]), "dominates every other")
+        let state = o.pruner!.state
+        let fresh = try SuccessiveHalvingPruner(minResource: 1, reductionFactor: 2)
+        try fresh.restore(state)
+        #expect(fresh.state == state, "the rungs' values are kept with the project")
+    }
+
     @Test func prunersWithoutAMultiObjectiveMeaningAreRefused() throws {
-        for pruner in [try SuccessiveHalvingPruner() as any Pruner, try ThresholdPruner(lower: 0)] {
+        for pruner in [try PatientPruner(wrapped: nil, patience: 1) as any Pruner, try ThresholdPruner(lower: 0)] {
             let o = try RandomSearchOracle(objective: Self.objective, maxTrials: 2, seed: 1)
             o.pruner = pruner
             #expect(throws: EngineError.self) { try tuner(o, name: pruner.kind) }
         }
         let o = try RandomSearchOracle(objective: Self.objective, maxTrials: 2, seed: 1)
-        o.pruner = try PercentilePruner(percentile: 25)
-        _ = try tuner(o, name: "percentile")
+        o.pruner = try HyperbandPruner()
+        _ = try tuner(o, name: "hyperband")
     }
 
     @Test func paretoNeedsAtLeastTwoObjectives() {

@@ -33,7 +33,7 @@ extension Oracle {
     /// Pareto mode takes only the pruners that have a multi-objective meaning.
     public func checkPruner() throws {
         guard objective.isPareto, let pruner, !pruner.acceptsPareto else { return }
-        throw EngineError.invalid("\(pruner.kind) does not support multi_objective = \"pareto\": it compares one value per trial; use kt.pruners.MedianPruner or kt.pruners.PercentilePruner, which prune a trial dominated by the scaled Pareto front of the trials at the same step")
+        throw EngineError.invalid("\(pruner.kind) does not support multi_objective = \"pareto\": it compares one value per trial; in Pareto mode use kt.pruners.MedianPruner, PercentilePruner, SuccessiveHalvingPruner or HyperbandPruner")
     }
 
     var prunerState: JSON {

@@ -350,7 +350,8 @@ open class Oracle {
         return t
     }
 
-    /// Completed trials best first (ties by creation order), padded with the others as in Keras Tuner.
+    /// Completed trials best first (ties by creation order; in Pareto mode front by front),
+    /// padded with the others as in Keras Tuner.
     public func getBestTrials(_ numTrials: Int = 1) -> [Trial] {
         if objective.isPareto { return Self.ranking(orderedTrials, objective: objective, numTrials: numTrials) }
         if numTrials == 1 {
