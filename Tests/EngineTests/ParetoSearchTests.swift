@@ -198,6 +198,27 @@ struct ParetoSearchTests {
         _ = try tuner(o, name: "hyperband")
     }
 
+    /// A trial improves when no earlier one is as good in every objective.
+    @Test func noImprovementCountsTrialsThatJoinNoFront() throws {
+        let space = HyperParameters()
+        _ = try space.float("x", minValue: 0, maxValue: 1)
+        let o = try RandomSearchOracle(objective: Self.objective, maxTrials: 10, hyperparameters: space, seed: 1)
+        for v in [[2.0, 2.0], [1, 3], [3, 3], [1, 3], [0.5, 4]] {
+            let trial = try o.createTrial()
+            try o.updateTrial(trial.trialId, metrics: [("f1", v[0]), ("f2", v[1])])
+            trial.status = .completed
+            _ = try o.endTrial(trial)
+            if v == [1, 3] && o.endOrder.count == 4 { #expect(SearchBudget.trialsWithoutImprovement(o) == 2) }
+        }
+        #expect(SearchBudget.trialsWithoutImprovement(o) == 0, "(0.5, 4) joins the front")
+    }
+
+    @Test func tpeSamplesEachHyperparameterAloneInParetoModeUnlessTold() throws {
+        #expect(try TPEOracle(objective: Self.objective).multivariate == false)
+        #expect(try TPEOracle(objective: Self.objective, multivariate: true).multivariate == true)
+        #expect(try TPEOracle(objective: Objective("loss", .min)).multivariate == true)
+    }
+
     @Test func paretoNeedsAtLeastTwoObjectives() {
         #expect(throws: EngineError.self) { try Objective(pareto: [Objective("f1", .min)]) }
     }

@@ -99,7 +99,7 @@ enum OracleBinding {
                           priorWeight: args.double("prior_weight", default: TPEOracle.TPEDefaults.priorWeight),
                           considerMagicClip: args.bool("consider_magic_clip", default: TPEOracle.TPEDefaults.considerMagicClip),
                           considerEndpoints: args.bool("consider_endpoints", default: TPEOracle.TPEDefaults.considerEndpoints),
-                          multivariate: args.bool("multivariate", default: TPEOracle.TPEDefaults.multivariate), seed: base.seed,
+                          multivariate: args.has("multivariate") ? args.bool("multivariate", default: true) : nil, seed: base.seed,
                           hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
                           tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
                           maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)

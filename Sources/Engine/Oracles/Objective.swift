@@ -109,6 +109,22 @@ public struct Objective: Equatable, Sendable, CustomStringConvertible {
     /// Signs that turn the components' values into minimized ones.
     public var signs: [Double] { components.map { $0.direction == .min ? 1 : -1 } }
 
+    /// Values in the components' own directions, turned into minimized ones.
+    public func minimized(_ values: [Double]) -> [Double] { zip(values, signs).map { $0 * $1 } }
+
+    /// A Pareto trial's values (each in its objective's direction) and the step they come from:
+    /// the last step at which every objective has a value; nil when there is none.
+    public func paretoValues(of metrics: MetricsTracker) -> (values: [Double], step: Int)? {
+        var common: Set<Int>?
+        for c in components {
+            let steps = Set(metrics.histories[c.name]?.observations.map(\.step) ?? [])
+            common = common.map { $0.intersection(steps) } ?? steps
+        }
+        guard let step = common?.max() else { return nil }
+        let values = components.map { c in metrics.histories[c.name]!.observations.first { $0.step == step }!.mean }
+        return (values, step)
+    }
+
     /// The names a report must contain.
     public var requiredNames: [String] { isMulti ? components.map(\.name) : [name] }
 

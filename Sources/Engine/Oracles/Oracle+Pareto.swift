@@ -5,28 +5,31 @@ extension Oracle {
     /// crowding distance, creation order), then the other trials in creation order (Keras Tuner's
     /// padding).
     static func paretoRanking(_ trials: [Trial], objective: Objective) -> [Trial] {
-        let candidates = trials.filter { $0.status == .completed && $0.objectiveValues != nil }
-        let order = ParetoFront.order(candidates.map { objective.minimized($0.objectiveValues!) })
-        let ranked = order.map { candidates[$0] }
+        let (candidates, points) = rankable(trials, objective)
+        let ranked = ParetoFront.order(points).map { candidates[$0] }
         let onFront = Set(ranked.map(\.trialId))
         return ranked + trials.filter { !onFront.contains($0.trialId) }
     }
 
     /// Each ranked trial's front (0 = non-dominated), by trial id.
     static func paretoFronts(_ trials: [Trial], objective: Objective) -> [String: Int] {
-        let candidates = trials.filter { $0.status == .completed && $0.objectiveValues != nil }
-        let ranks = ParetoFront.ranks(candidates.map { objective.minimized($0.objectiveValues!) })
+        let (candidates, points) = rankable(trials, objective)
         var out: [String: Int] = [:]
-        for (t, r) in zip(candidates, ranks) { if let r { out[t.trialId] = r } }
+        for (t, r) in zip(candidates, ParetoFront.ranks(points)) { if let r { out[t.trialId] = r } }
         return out
     }
 
     /// The non-dominated completed trials, in `paretoRanking`'s order.
     public var paretoFront: [Trial] {
-        let candidates = orderedTrials.filter { $0.status == .completed && $0.objectiveValues != nil }
-        let points = candidates.map { objective.minimized($0.objectiveValues!) }
+        let (candidates, points) = Self.rankable(orderedTrials, objective)
         let ranks = ParetoFront.ranks(points)
         return ParetoFront.order(points).filter { ranks[$0] == 0 }.map { candidates[$0] }
+    }
+
+    /// The completed trials with values, and those values minimized (NaN ones are ranked on no front).
+    private static func rankable(_ trials: [Trial], _ objective: Objective) -> ([Trial], [[Double]?]) {
+        let candidates = trials.filter { $0.status == .completed && $0.objectiveValues != nil }
+        return (candidates, candidates.map { objective.minimized($0.objectiveValues!) })
     }
 
     /// The hypervolume of the completed trials' values (Pareto mode), bounded by `reference` (in
@@ -38,7 +41,7 @@ extension Oracle {
         if let reference, reference.count != objective.components.count {
             throw EngineError.invalid("hypervolume: reference_point has \(reference.count) values, the objective \(objective.components.count)")
         }
-        let points = minimizedVectors(orderedTrials.filter { $0.status == .completed }).map(\.point)
+        let points = Self.rankable(orderedTrials, objective).1.compactMap { $0 }.filter { !$0.contains(where: \.isNaN) }
         return Hypervolume.compute(points, reference: reference.map(objective.minimized) ?? Hypervolume.nadirReference(points))
     }
 
@@ -55,31 +58,5 @@ extension Oracle {
         trial.objectiveValues = values
         trial.score = zip(values, objective.signs).reduce(0) { $0 + $1.0 * $1.1 }
         trial.bestStep = step
-    }
-
-    /// The minimized objective vectors of `trials` that have one, with the trials.
-    func minimizedVectors(_ trials: [Trial]) -> [(trial: Trial, point: [Double])] {
-        trials.compactMap { t in
-            guard let v = t.objectiveValues, !v.contains(where: \.isNaN) else { return nil }
-            return (t, objective.minimized(v))
-        }
-    }
-}
-
-extension Objective {
-    /// Values in the components' own directions, turned into minimized ones.
-    public func minimized(_ values: [Double]) -> [Double] { zip(values, signs).map { $0 * $1 } }
-
-    /// A Pareto trial's values (each in its objective's direction) and the step they come from:
-    /// the last step at which every objective has a value; nil when there is none.
-    public func paretoValues(of metrics: MetricsTracker) -> (values: [Double], step: Int)? {
-        var common: Set<Int>?
-        for c in components {
-            let steps = Set(metrics.histories[c.name]?.observations.map(\.step) ?? [])
-            common = common.map { $0.intersection(steps) } ?? steps
-        }
-        guard let step = common?.max() else { return nil }
-        let values = components.map { c in metrics.histories[c.name]!.observations.first { $0.step == step }!.mean }
-        return (values, step)
     }
 }

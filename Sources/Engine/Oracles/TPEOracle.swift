@@ -21,7 +21,8 @@ public final class TPEOracle: Oracle {
 
     /// Optuna's defaults: `n_startup_trials=10`, `n_ei_candidates=24`, `prior_weight=1.0`,
     /// `consider_magic_clip=true`, `consider_endpoints=false`, joint (multivariate) sampling as in
-    /// Optuna 5; the base-oracle arguments as in Keras Tuner.
+    /// Optuna 5 (independent in Pareto mode, as Optuna 5 does for several objectives: it measured
+    /// 1.5–12% more hypervolume on bench/pareto); the base-oracle arguments as in Keras Tuner.
     /// Optuna's `TPESampler` defaults (and `max_trials` as the other tuners'), defined here once.
     public enum TPEDefaults {
         public static let maxTrials = 10
@@ -31,12 +32,14 @@ public final class TPEOracle: Oracle {
         public static let considerMagicClip = true
         public static let considerEndpoints = false
         public static let multivariate = true
+        /// Pareto mode's default (Optuna 5's for multi-objective studies).
+        public static let multivariatePareto = false
     }
 
     public init(objective: Objective = .defaultObjective, maxTrials: Int? = TPEDefaults.maxTrials,
                 nStartupTrials: Int = TPEDefaults.nStartupTrials, nEICandidates: Int = TPEDefaults.nEICandidates,
                 priorWeight: Double = TPEDefaults.priorWeight, considerMagicClip: Bool = TPEDefaults.considerMagicClip,
-                considerEndpoints: Bool = TPEDefaults.considerEndpoints, multivariate: Bool = TPEDefaults.multivariate,
+                considerEndpoints: Bool = TPEDefaults.considerEndpoints, multivariate: Bool? = nil,
                 seed: Int? = nil, hyperparameters: HyperParameters? = nil, allowNewEntries: Bool = Defaults.allowNewEntries,
                 tuneNewEntries: Bool = Defaults.tuneNewEntries, maxRetriesPerTrial: Int = Defaults.maxRetriesPerTrial,
                 maxConsecutiveFailedTrials: Int? = Defaults.maxConsecutiveFailedTrials) throws {
@@ -51,6 +54,7 @@ public final class TPEOracle: Oracle {
         self.priorWeight = priorWeight
         self.considerMagicClip = considerMagicClip
         self.considerEndpoints = considerEndpoints
+        let multivariate = multivariate ?? (objective.isPareto ? TPEDefaults.multivariatePareto : TPEDefaults.multivariate)
         self.multivariate = multivariate
         var configuration = TreeParzenProposer.Configuration()
         configuration.startupTrials = max(nStartupTrials, 1)
