@@ -86,6 +86,16 @@ struct ParetoSearchTests {
         #expect(throws: EngineError.self) { try tuner(try TPEOracle(objective: sum, maxTrials: 20, seed: 5)) }
     }
 
+    @Test func eachTrialPrintsItsValuesAndTheFrontSoFar() throws {
+        let out = OutputCollector()
+        let o = try RandomSearchOracle(objective: Self.objective, maxTrials: 3, seed: 1)
+        try Tuner(oracle: o, directory: dir.path, projectName: "shown", verbose: 1, output: out.sink).search(Self.quadratics)
+        let x = o.orderedTrials[2].hyperparameters.values["x"]!.numeric!
+        #expect(out.text.contains("Trial 3/3 Complete"))
+        #expect(out.text.contains("f1: \(PyFormat.repr(x * x))\nf2: \(PyFormat.repr((x - 2) * (x - 2)))\n\nPareto front so far: \(o.paretoFront.count) trials\n"))
+        #expect(!out.text.contains("So Far:"))
+    }
+
     @Test func aTrialMissingAValueIsOnNoFront() throws {
         let o = try RandomSearchOracle(objective: Self.objective, maxTrials: 6, seed: 1)
         let t = try tuner(o)

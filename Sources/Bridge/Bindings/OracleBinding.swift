@@ -55,11 +55,16 @@ extension OracleArguments {
     /// is Keras Tuner's meaning).
     static func objective(_ args: Arguments) throws -> Objective {
         let objective = try ObjectiveBox.parse(args["objective"])
-        guard try args.choice("multi_objective", among: ["sum", "pareto"], default: "sum") == "pareto" else { return objective }
+        guard try isPareto(args) else { return objective }
         guard objective.isMulti else {
             throw args.error("multi_objective", "= \"pareto\" needs a list of at least two objectives in objective, got \(objective)")
         }
         return try Objective(pareto: objective.components)
+    }
+
+    /// Whether `multi_objective` says `"pareto"` (an unknown mode is an error with a suggestion).
+    static func isPareto(_ args: Arguments) throws -> Bool {
+        try args.choice("multi_objective", among: ["sum", "pareto"], default: "sum") == "pareto"
     }
 }
 

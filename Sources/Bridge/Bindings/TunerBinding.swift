@@ -301,8 +301,7 @@ enum TunerBinding {
             }
             oracle = given
             // The oracle owns the objective; the tuner's argument may only repeat its mode.
-            if args.has("multi_objective"),
-               try args.choice("multi_objective", among: ["sum", "pareto"], default: "sum") != (given.objective.isPareto ? "pareto" : "sum") {
+            if args.has("multi_objective"), try OracleArguments.isPareto(args) != given.objective.isPareto {
                 throw args.error("multi_objective", "must match the oracle's: pass multi_objective to the oracle's constructor (kt.oracles.…Oracle{…, multi_objective = \"pareto\"})")
             }
             if case .userdata = oracleValue { oracleValue = .object(oracle, TrialBinding.oracleClass) }

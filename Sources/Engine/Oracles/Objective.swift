@@ -98,12 +98,8 @@ public struct Objective: Equatable, Sendable, CustomStringConvertible {
     /// The components' values in `row`, each negated when maximized (Pareto mode minimizes them
     /// all), or nil when one is missing.
     public func minimizedValues(_ row: [String: Double]) -> [Double]? {
-        var out: [Double] = []
-        for c in components {
-            guard let v = row[c.name] else { return nil }
-            out.append(c.direction == .min ? v : -v)
-        }
-        return out
+        let values = components.compactMap { row[$0.name] }
+        return values.count == components.count ? minimized(values) : nil
     }
 
     /// Signs that turn the components' values into minimized ones.
