@@ -34,4 +34,7 @@ local start = os.clock()
 tuner:search()
 print(("tunelua %s %s seed %d: hypervolume %.6f (%d trials, %.1f s)"):format(
   oracle, name, seed, tuner.oracle:hypervolume(problem.reference), trials, os.clock() - start))
-os.remove(tuner.project_dir .. "/tunelua.db")
+local project = tuner.project_dir
+tuner:close()
+for _, f in ipairs({ "tunelua.db", "tunelua.db-wal", "tunelua.db-shm", "tunelua.lock" }) do os.remove(project .. "/" .. f) end
+os.remove(project)
