@@ -46,7 +46,8 @@ extension Oracle {
     }
 
     /// Sets a Pareto trial's values from its metrics: those of the last step where every objective
-    /// was reported (a black-box trial's one report, a fitted model's last epoch); `score` is
+    /// was reported (a black-box trial's one report; a History's epoch with the best sum, as Keras
+    /// Tuner picks it, whose weights are the checkpoint); `score` is
     /// their Keras Tuner sum at that step, for display (NaN there makes the trial INVALID).
     func scoreParetoTrial(_ trial: Trial) {
         guard let (values, step) = objective.paretoValues(of: trial.metrics) else {
