@@ -28,14 +28,18 @@ enum ObjectDescriptions {
     static func progress(_ oracle: Oracle) -> String {
         let done = oracle.orderedTrials.filter { $0.status != .running && $0.status != .idle }.count
         let trials = oracle.maxTrials.map { "\(done)/\($0) trials" } ?? "\(done) trial\(done == 1 ? "" : "s")"
+        if oracle.objective.isPareto {
+            let front = oracle.paretoFront.count
+            return trials + (front == 0 ? ", no score yet" : ", Pareto front of \(front) trial\(front == 1 ? "" : "s")")
+        }
         guard let best = oracle.getBestTrials(1).first, let score = best.score else { return trials + ", no score yet" }
         let metric = oracle.objective.isMulti ? "score" : oracle.objective.name
         return trials + ", best \(metric)=\(LuaValue.format(score)) (trial \(best.trialId))"
     }
 
-    /// `loss (min)`, or `multi (a: min, b: max)` for a list of objectives.
+    /// `loss (min)`, or `multi (a: min, b: max)` for a list of objectives (`pareto (…)` in Pareto mode).
     static func objective(_ objective: Objective) -> String {
         guard objective.isMulti else { return "\(objective.name) (\(objective.direction.rawValue))" }
-        return "multi (" + objective.components.map { "\($0.name): \($0.direction.rawValue)" }.joined(separator: ", ") + ")"
+        return (objective.isPareto ? "pareto (" : "multi (") + objective.components.map { "\($0.name): \($0.direction.rawValue)" }.joined(separator: ", ") + ")"
     }
 }

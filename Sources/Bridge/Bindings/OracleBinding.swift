@@ -27,10 +27,11 @@ struct OracleArguments {
         .init("objective", .any), .init("max_trials", .integer), .init("hyperparameters", .object),
         .init("allow_new_entries", .boolean), .init("tune_new_entries", .boolean), .init("seed", .integer),
         .init("max_retries_per_trial", .integer), .init("max_consecutive_failed_trials", .integer),
+        .init("multi_objective", .string),
     ]
 
     init(_ args: Arguments, defaultMaxTrials: Int?, call: LuaCall) throws {
-        objective = try ObjectiveBox.parse(args["objective"])
+        objective = try Self.objective(args)
         maxTrials = args.has("max_trials") ? args.integer("max_trials") : defaultMaxTrials
         if args.has("hyperparameters") {
             guard case .userdata(let ref) = args["hyperparameters"],
@@ -46,6 +47,24 @@ struct OracleArguments {
         seed = args.integer("seed")
         maxRetriesPerTrial = args.integer("max_retries_per_trial", default: Oracle.Defaults.maxRetriesPerTrial)
         maxConsecutiveFailedTrials = args.has("max_consecutive_failed_trials") ? args.integer("max_consecutive_failed_trials") : Oracle.Defaults.maxConsecutiveFailedTrials
+    }
+}
+
+extension OracleArguments {
+    /// `objective`, made a Pareto objective by `multi_objective = "pareto"` (`"sum"`, the default,
+    /// is Keras Tuner's meaning).
+    static func objective(_ args: Arguments) throws -> Objective {
+        let objective = try ObjectiveBox.parse(args["objective"])
+        guard try isPareto(args) else { return objective }
+        guard objective.isMulti else {
+            throw args.error("multi_objective", "= \"pareto\" needs a list of at least two objectives in objective, got \(objective)")
+        }
+        return try Objective(pareto: objective.components)
+    }
+
+    /// Whether `multi_objective` says `"pareto"` (an unknown mode is an error with a suggestion).
+    static func isPareto(_ args: Arguments) throws -> Bool {
+        try args.choice("multi_objective", among: ["sum", "pareto"], default: "sum") == "pareto"
     }
 }
 
@@ -85,7 +104,7 @@ enum OracleBinding {
                           priorWeight: args.double("prior_weight", default: TPEOracle.TPEDefaults.priorWeight),
                           considerMagicClip: args.bool("consider_magic_clip", default: TPEOracle.TPEDefaults.considerMagicClip),
                           considerEndpoints: args.bool("consider_endpoints", default: TPEOracle.TPEDefaults.considerEndpoints),
-                          multivariate: args.bool("multivariate", default: TPEOracle.TPEDefaults.multivariate), seed: base.seed,
+                          multivariate: args.has("multivariate") ? args.bool("multivariate", default: true) : nil, seed: base.seed,
                           hyperparameters: base.hyperparameters, allowNewEntries: base.allowNewEntries,
                           tuneNewEntries: base.tuneNewEntries, maxRetriesPerTrial: base.maxRetriesPerTrial,
                           maxConsecutiveFailedTrials: base.maxConsecutiveFailedTrials)

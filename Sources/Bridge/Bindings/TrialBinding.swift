@@ -10,6 +10,7 @@ enum TrialBinding {
         c.getter("status") { (t: Trial) in .string(t.status.rawValue) }
         c.getter("score") { (t: Trial) in t.score.map { .number($0) } ?? .nil }
         c.getter("best_step") { (t: Trial) in .integer(Int64(t.bestStep)) }
+        c.getter("objective_values") { (t: Trial) in t.objectiveValues.map { .array($0.map(LuaValue.number)) } ?? .nil }
         c.getter("message") { (t: Trial) in t.message.map { .string($0) } ?? .nil }
         c.getter("worker") { (t: Trial) in t.worker.map { .string($0) } ?? .nil }
         c.getter("metrics") { (t: Trial) in .object(MetricsHandle(t), metricsClass) }
@@ -154,6 +155,19 @@ enum TrialBinding {
             return 0
         }
         c.method("get_state") { call in call.results(LuaValue(try this(call).getState())) }
+        c.method("hypervolume") { call in
+            let oracle = try this(call)
+            let given = call.value(at: 2)
+            var reference: [Double]?
+            if !given.isNil {
+                guard let items = given.tableValue?.array, let values = Optional(items.compactMap(\.doubleValue)),
+                      values.count == items.count else {
+                    throw LuaCallError("hypervolume: reference_point must be a list of numbers, one per objective")
+                }
+                reference = values
+            }
+            return call.results(.number(try oracle.hypervolume(reference: reference)))
+        }
         c.getter("trials") { (o: Oracle) in .dictionary(o.orderedTrials.map { ($0.trialId, .object($0, trialClass)) }) }
         c.getter("objective") { (o: Oracle) in .object(ObjectiveBox(o.objective), ObjectiveBox.luaClass) }
         c.getter("max_trials") { (o: Oracle) in o.maxTrials.map { .integer(Int64($0)) } ?? .nil }

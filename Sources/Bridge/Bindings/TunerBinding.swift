@@ -91,7 +91,7 @@ enum TunerBinding {
     /// A tuner constructor's parameters (the reference and the editor stubs read them too).
     static func constructorParameters(_ factory: OracleFactory?) -> [Signature.Param] {
         factory.map { tunerParameters.prefix(1) + OracleArguments.parameters + $0.parameters + tunerParameters.dropFirst() }
-            ?? [.init("oracle", .any)] + tunerParameters
+            ?? [.init("oracle", .any), .init("multi_objective", .string)] + tunerParameters
     }
 
     static func install(into module: LuaTable, state: LuaState) throws {
@@ -300,6 +300,10 @@ enum TunerBinding {
                     : "must be an oracle such as kt.oracles.RandomSearchOracle{…} or an instance of a kt.oracles.Oracle subclass (got \(call.state.typeName(of: oracleValue)))")
             }
             oracle = given
+            // The oracle owns the objective; the tuner's argument may only repeat its mode.
+            if args.has("multi_objective"), try OracleArguments.isPareto(args) != given.objective.isPareto {
+                throw args.error("multi_objective", "must match the oracle's: pass multi_objective to the oracle's constructor (kt.oracles.…Oracle{…, multi_objective = \"pareto\"})")
+            }
             if case .userdata = oracleValue { oracleValue = .object(oracle, TrialBinding.oracleClass) }
         }
         let hypermodel = try HyperModelBinding.hypermodel(args["hypermodel"], tunerName: name, hyperModel: hyperModel, state: call.state)

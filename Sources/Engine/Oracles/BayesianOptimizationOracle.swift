@@ -5,7 +5,8 @@
 /// acquisition (log expected improvement by default; Keras Tuner's μ − β·σ with `"lcb"`) is best,
 /// found by multi-start L-BFGS from the incumbents and the best of many random candidates. Unlike Keras
 /// Tuner, failed trials and non-finite scores are left out of the model instead of becoming 0.0,
-/// and a configuration already tried is never proposed again.
+/// and a configuration already tried is never proposed again. In Pareto mode the GP models a
+/// random scalarization of the objectives drawn anew for each proposal (`ParEGOScalarization`).
 public final class BayesianOptimizationOracle: Oracle {
     /// nil = max(3 × number of tunable hyperparameters, 3), computed when the space is known.
     public let numInitialPoints: Int?
@@ -85,10 +86,13 @@ public final class BayesianOptimizationOracle: Oracle {
         var scores: [Double] = []
         var pending: [[Double]] = []
         var tried = Set<[Double]>()
+        var paretoPoints: [[Double]] = []
         for trial in orderedTrials where trial.trialId != trialId {
             let x = encodings.encoding(of: trial, in: model, of: hyperparameters).full
             tried.insert(x)
             switch trial.status {
+            case .completed where objective.isPareto:
+                if let v = trial.objectiveValues, v.allSatisfy(\.isFinite) { observed.append(x); paretoPoints.append(objective.minimized(v)) }
             case .completed:
                 if let s = trial.score, s.isFinite { observed.append(x); scores.append(sign * s) }
             case .running:
@@ -98,7 +102,11 @@ public final class BayesianOptimizationOracle: Oracle {
             }
         }
         return try designThenModel(model, scoredTrials: observed.count, designPoints: effectiveInitialPoints) {
-            proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
+            if objective.isPareto {
+                // ParEGO: a fresh random scalarization of the objectives for every proposal.
+                scores = ParEGOScalarization(objectives: objective.components.count, generator: &rng).scalarize(paretoPoints)
+            }
+            return proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
                              pending: pending, tried: tried, generator: &rng)
         }
     }

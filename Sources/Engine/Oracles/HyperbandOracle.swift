@@ -151,7 +151,10 @@ public final class HyperbandOracle: Oracle {
         let failed = unpromoted.filter { $0.status == .failed || $0.status == .pruned }
         guard !completed.isEmpty, completed.count + failed.count > previousSize - target - current.count else { return nil }
         let maximize = objective.direction == .max
-        let best = completed.min { a, b in maximize ? a.score! > b.score! : a.score! < b.score! }!
+        // Pareto mode promotes by non-dominated rank (then crowding distance) among the unpromoted.
+        let best = objective.isPareto
+            ? Self.paretoRanking(completed, objective: objective)[0]
+            : completed.min { a, b in maximize ? a.score! > b.score! : a.score! < b.score! }!
         var values = best.hyperparameters.values
         values["tuner/trial_id"] = .string(best.trialId)
         values["tuner/epochs"] = .int(Int64(epochs(bracket: number, round: round)))

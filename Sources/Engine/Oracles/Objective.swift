@@ -1,5 +1,6 @@
 /// What the search optimizes: a metric name and a direction, or Keras Tuner's multi-objective
-/// (the sum of the "min" metrics minus the sum of the "max" metrics, minimized).
+/// (the sum of the "min" metrics minus the sum of the "max" metrics, minimized), or a Pareto
+/// objective (`multi_objective = "pareto"`: each part kept on its own; see docs/reference.md).
 public struct Objective: Equatable, Sendable, CustomStringConvertible {
     public enum Direction: String, Sendable {
         case min, max
@@ -9,6 +10,8 @@ public struct Objective: Equatable, Sendable, CustomStringConvertible {
     public let direction: Direction
     /// The parts of a multi-objective; empty for a single objective.
     public let components: [Objective]
+    /// Pareto mode: the trials are ranked by non-dominated fronts of the components' values.
+    public private(set) var isPareto = false
 
     /// `Objective(name, direction)`; `direction` must be "min" or "max".
     public init(_ name: String, direction: String) throws {
@@ -36,6 +39,15 @@ public struct Objective: Equatable, Sendable, CustomStringConvertible {
         self.name = "multi_objective"
         self.direction = .min
         self.components = parts
+    }
+
+    /// `multi_objective = "pareto"` over `parts` (at least two).
+    public init(pareto parts: [Objective]) throws {
+        guard parts.count >= 2 else {
+            throw EngineError.invalid("Objective: multi_objective = \"pareto\" needs a list of at least two objectives, got \(parts.count)")
+        }
+        try self.init(multi: parts)
+        isPareto = true
     }
 
     /// The objective used when none is given: a returned number, minimized.
@@ -83,6 +95,32 @@ public struct Objective: Equatable, Sendable, CustomStringConvertible {
         return total
     }
 
+    /// The components' values in `row`, each negated when maximized (Pareto mode minimizes them
+    /// all), or nil when one is missing.
+    public func minimizedValues(_ row: [String: Double]) -> [Double]? {
+        let values = components.compactMap { row[$0.name] }
+        return values.count == components.count ? minimized(values) : nil
+    }
+
+    /// Signs that turn the components' values into minimized ones.
+    public var signs: [Double] { components.map { $0.direction == .min ? 1 : -1 } }
+
+    /// Values in the components' own directions, turned into minimized ones.
+    public func minimized(_ values: [Double]) -> [Double] { zip(values, signs).map { $0 * $1 } }
+
+    /// A Pareto trial's values (each in its objective's direction) and the step they come from:
+    /// the last step at which every objective has a value; nil when there is none.
+    public func paretoValues(of metrics: MetricsTracker) -> (values: [Double], step: Int)? {
+        var common: Set<Int>?
+        for c in components {
+            let steps = Set(metrics.histories[c.name]?.observations.map(\.step) ?? [])
+            common = common.map { $0.intersection(steps) } ?? steps
+        }
+        guard let step = common?.max() else { return nil }
+        let values = components.map { c in metrics.histories[c.name]!.observations.first { $0.step == step }!.mean }
+        return (values, step)
+    }
+
     /// The names a report must contain.
     public var requiredNames: [String] { isMulti ? components.map(\.name) : [name] }
 
@@ -100,16 +138,22 @@ public struct Objective: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         let single = "Objective(name=\"\(name)\", direction=\"\(direction.rawValue)\")"
         guard isMulti else { return single }
+        if isPareto { return "Pareto objectives: [" + components.map(\.description).joined(separator: ", ") + "]" }
         return "Multi" + single + ": [" + components.map(\.description).joined(separator: ", ") + "]"
     }
 
     var json: JSON {
+        if isPareto { return .object([("pareto", .array(components.map(\.json)))]) }
         if isMulti { return .array(components.map(\.json)) }
         return .object([("name", .string(name)), ("direction", .string(direction.rawValue))])
     }
 
     /// Reads what `json` wrote.
     public init(json: JSON) throws {
+        if let parts = json["pareto"]?.arrayValue {
+            try self.init(pareto: try parts.map(Objective.init(json:)))
+            return
+        }
         if let parts = json.arrayValue {
             try self.init(multi: try parts.map(Objective.init(json:)))
             return

@@ -17,7 +17,7 @@ extension Oracle {
     public func shouldPrune(_ trial: Trial) -> Bool {
         if trial.pruneRequested { return true }
         guard let pruner, trial.status == .running else { return false }
-        let study = PruningStudy(direction: objective.direction, trials: orderedTrials, name: studyName)
+        let study = PruningStudy(direction: objective.direction, trials: orderedTrials, name: studyName, objective: objective)
         if pruner.prune(trial, in: study) { trial.pruneRequested = true }
         return trial.pruneRequested
     }
@@ -28,6 +28,12 @@ extension Oracle {
         let value = last.flatMap { trial.intermediateValues.objective[$0] }
         trial.score = value.flatMap { $0.isNaN ? nil : $0 }
         trial.bestStep = last ?? 0
+    }
+
+    /// Pareto mode takes only the pruners that have a multi-objective meaning.
+    public func checkPruner() throws {
+        guard objective.isPareto, let pruner, !pruner.acceptsPareto else { return }
+        throw EngineError.invalid("\(pruner.kind) does not support multi_objective = \"pareto\": it compares one value per trial; in Pareto mode use kt.pruners.MedianPruner, PercentilePruner, SuccessiveHalvingPruner or HyperbandPruner")
     }
 
     var prunerState: JSON {

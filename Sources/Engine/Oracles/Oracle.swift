@@ -113,6 +113,7 @@ open class Oracle {
 
     /// Sets `score` and `bestStep` from the objective's history (Keras Tuner's `score_trial`).
     open func scoreTrial(_ trial: Trial) {
+        if objective.isPareto { return scoreParetoTrial(trial) }
         if objective.isMulti {
             // Sum per step, as the objective is defined on a whole report.
             var best: (Double, Int)?
@@ -349,20 +350,29 @@ open class Oracle {
         return t
     }
 
-    /// Completed trials best first (ties by creation order), padded with the others as in Keras Tuner.
+    /// Completed trials best first (ties by creation order; in Pareto mode front by front),
+    /// padded with the others as in Keras Tuner.
     public func getBestTrials(_ numTrials: Int = 1) -> [Trial] {
+        if objective.isPareto { return Self.ranking(orderedTrials, objective: objective, numTrials: numTrials) }
         if numTrials == 1 {
             if let bestCompleted { return [bestCompleted] }
             return orderedTrials.first.map { [$0] } ?? []
         }
-        let completed = orderedTrials.filter { $0.status == .completed && $0.score != nil }
+        return Self.ranking(orderedTrials, objective: objective, numTrials: numTrials)
+    }
+
+    /// The best `numTrials` of `trials` for `objective`: completed ones by score (ties by creation
+    /// order) or by Pareto fronts, padded with the others as in Keras Tuner.
+    static func ranking(_ trials: [Trial], objective: Objective, numTrials: Int) -> [Trial] {
+        if objective.isPareto { return Array(paretoRanking(trials, objective: objective).prefix(max(0, numTrials))) }
+        let completed = trials.filter { $0.status == .completed && $0.score != nil }
         let maximize = objective.direction == .max
         var sorted = completed.sorted { a, b in
             if a.score! != b.score! { return maximize ? a.score! > b.score! : a.score! < b.score! }
             return a.index < b.index
         }
         if sorted.count < numTrials {
-            sorted += orderedTrials.filter { !($0.status == .completed && $0.score != nil) }
+            sorted += trials.filter { !($0.status == .completed && $0.score != nil) }
         }
         return Array(sorted.prefix(max(0, numTrials)))
     }
@@ -375,6 +385,11 @@ open class Oracle {
         } else {
             bestCompleted = trial
         }
+    }
+
+    /// Stored trials keep their metrics, not their Pareto values: those are derived again.
+    private func restoreObjectiveValues(_ trial: Trial) {
+        if objective.isPareto { trial.objectiveValues = objective.paretoValues(of: trial.metrics)?.values }
     }
 
     /// `max_trials` minus the trials created so far; nil when unlimited.
@@ -468,7 +483,7 @@ open class Oracle {
         }
         self.endOrder = endOrder.filter { trials[$0] != nil }
         bestCompleted = nil
-        for t in orderedTrials where t.status == .completed { considerForBest(t) }
+        for t in orderedTrials where t.status == .completed { restoreObjectiveValues(t); considerForBest(t) }
         consecutiveFailures = 0
         for id in self.endOrder { consecutiveFailures = trials[id]!.status == .failed ? consecutiveFailures + 1 : 0 }
         // popLast takes from the end: the lowest index reruns first.
@@ -493,7 +508,7 @@ open class Oracle {
             if let old = idToHash[t.trialId], old != key { triedSoFar.remove(old) }
             triedSoFar.insert(key)
             idToHash[t.trialId] = key
-            if t.status == .completed { considerForBest(t) }
+            if t.status == .completed { restoreObjectiveValues(t); considerForBest(t) }
         }
         if added { orderedTrials.sort { $0.index < $1.index } }
         for id in newlyEnded where trials[id] != nil {

@@ -7,7 +7,8 @@
 /// so it can concentrate on a minimum instead of staying an eighth of the range wide. Cheap per
 /// trial at any trial count, so it is the choice for long searches. Conditional hyperparameters are modelled only from
 /// the trials where they were active; running trials of other workers count as bad ones
-/// (Optuna's constant liar) so workers spread out.
+/// (Optuna's constant liar) so workers spread out. In Pareto mode it is Optuna's multi-objective
+/// TPE (MOTPE): the split is by non-dominated rank, the good density weighted by hypervolume.
 public final class TPEOracle: Oracle {
     public let nStartupTrials: Int
     public let nEICandidates: Int
@@ -20,7 +21,8 @@ public final class TPEOracle: Oracle {
 
     /// Optuna's defaults: `n_startup_trials=10`, `n_ei_candidates=24`, `prior_weight=1.0`,
     /// `consider_magic_clip=true`, `consider_endpoints=false`, joint (multivariate) sampling as in
-    /// Optuna 5; the base-oracle arguments as in Keras Tuner.
+    /// Optuna 5 (independent in Pareto mode, as Optuna 5 does for several objectives: it measured
+    /// 1.5–12% more hypervolume on bench/pareto); the base-oracle arguments as in Keras Tuner.
     /// Optuna's `TPESampler` defaults (and `max_trials` as the other tuners'), defined here once.
     public enum TPEDefaults {
         public static let maxTrials = 10
@@ -30,12 +32,14 @@ public final class TPEOracle: Oracle {
         public static let considerMagicClip = true
         public static let considerEndpoints = false
         public static let multivariate = true
+        /// Pareto mode's default (Optuna 5's for multi-objective studies).
+        public static let multivariatePareto = false
     }
 
     public init(objective: Objective = .defaultObjective, maxTrials: Int? = TPEDefaults.maxTrials,
                 nStartupTrials: Int = TPEDefaults.nStartupTrials, nEICandidates: Int = TPEDefaults.nEICandidates,
                 priorWeight: Double = TPEDefaults.priorWeight, considerMagicClip: Bool = TPEDefaults.considerMagicClip,
-                considerEndpoints: Bool = TPEDefaults.considerEndpoints, multivariate: Bool = TPEDefaults.multivariate,
+                considerEndpoints: Bool = TPEDefaults.considerEndpoints, multivariate: Bool? = nil,
                 seed: Int? = nil, hyperparameters: HyperParameters? = nil, allowNewEntries: Bool = Defaults.allowNewEntries,
                 tuneNewEntries: Bool = Defaults.tuneNewEntries, maxRetriesPerTrial: Int = Defaults.maxRetriesPerTrial,
                 maxConsecutiveFailedTrials: Int? = Defaults.maxConsecutiveFailedTrials) throws {
@@ -50,6 +54,7 @@ public final class TPEOracle: Oracle {
         self.priorWeight = priorWeight
         self.considerMagicClip = considerMagicClip
         self.considerEndpoints = considerEndpoints
+        let multivariate = multivariate ?? (objective.isPareto ? TPEDefaults.multivariatePareto : TPEDefaults.multivariate)
         self.multivariate = multivariate
         var configuration = TreeParzenProposer.Configuration()
         configuration.startupTrials = max(nStartupTrials, 1)
@@ -75,10 +80,18 @@ public final class TPEOracle: Oracle {
         var pending: [[Double?]] = []
         var tried = Set<[Double]>()
         var pruned: [(encoding: [Double?], rank: (Double, Double))] = []
+        var paretoPoints: [[Double]] = []
         for trial in orderedTrials where trial.trialId != trialId {
             let encoding = encodings.encoding(of: trial, in: model, of: hyperparameters)
             tried.insert(encoding.full)
             switch trial.status {
+            case .completed where objective.isPareto:
+                // MOTPE: split by non-dominated rank of the objectives' values.
+                if let v = trial.objectiveValues, v.allSatisfy(\.isFinite) {
+                    observed.append(encoding.partial)
+                    scores.append(0)
+                    paretoPoints.append(objective.minimized(v))
+                }
             case .completed:
                 if let s = trial.score, s.isFinite {
                     observed.append(encoding.partial)
@@ -102,7 +115,8 @@ public final class TPEOracle: Oracle {
         }
         return try designThenModel(model, scoredTrials: observed.count, designPoints: max(nStartupTrials, 1)) {
             proposer.propose(dimensions: model.dimensions, observed: observed, scores: scores,
-                             pending: pending, tried: tried, generator: &rng)
+                             pending: pending, tried: tried, paretoPoints: objective.isPareto ? paretoPoints : nil,
+                             generator: &rng)
         }
     }
 

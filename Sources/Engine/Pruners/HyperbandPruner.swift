@@ -37,6 +37,8 @@ public final class HyperbandPruner: Pruner {
     }
 
     public var kind: String { "HyperbandPruner" }
+    /// Its brackets are successive-halving pruners, which rank by front in Pareto mode.
+    public var acceptsPareto: Bool { true }
 
     /// How many brackets (0 until `max_resource` is known).
     public var bracketCount: Int { brackets.count }
@@ -48,7 +50,7 @@ public final class HyperbandPruner: Pruner {
         }
         let bracket = bracketId(of: trial, study: study)
         let members = study.trials.filter { bracketId(of: $0, study: study) == bracket }
-        let bracketStudy = PruningStudy(direction: study.direction, trials: members, name: study.name)
+        let bracketStudy = PruningStudy(direction: study.direction, trials: members, name: study.name, objective: study.objective)
         return brackets[bracket].prune(trial, in: bracketStudy)
     }
 

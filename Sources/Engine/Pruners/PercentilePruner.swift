@@ -1,5 +1,7 @@
 /// Optuna's `PercentilePruner`: prunes a trial whose best intermediate value so far is worse than
-/// the given percentile of the completed trials' values at the same step.
+/// the given percentile of the completed trials' values at the same step. In Pareto mode it prunes
+/// a trial whose values are dominated by the Pareto front of the completed trials' values at the
+/// same step, scaled toward the reference point by `percentile / 100` (`ParetoPruningRule`).
 public class PercentilePruner: Pruner {
     public let percentile: Double
     public let nStartupTrials: Int
@@ -34,6 +36,7 @@ public class PercentilePruner: Pruner {
 
     class var functionName: String { "PercentilePruner" }
     public var kind: String { Self.functionName }
+    public var acceptsPareto: Bool { true }
 
     public func prune(_ trial: Trial, in study: PruningStudy) -> Bool {
         let completed = study.completed
@@ -42,6 +45,10 @@ public class PercentilePruner: Pruner {
         guard let step = values.keys.max(), step >= nWarmupSteps else { return false }
         guard PrunerMath.isFirstInInterval(step: step, steps: values.keys, warmup: nWarmupSteps, interval: intervalSteps) else {
             return false
+        }
+        if study.objective.isPareto {
+            return ParetoPruningRule(scale: percentile / 100, minTrials: nMinTrials)
+                .prunes(trial, at: step, among: completed, objective: study.objective)
         }
         let best = PrunerMath.nanBest(Array(values.values), study.direction)
         if best.isNaN { return true }

@@ -11,12 +11,16 @@ public protocol Pruner: AnyObject {
     func restore(_ state: JSON) throws
     /// A trial runs again from the start: what it recorded before no longer holds.
     func forget(trialId: String)
+    /// Whether the pruner has a meaning in Pareto mode (docs/reference.md, "Pareto mode"); the
+    /// others are refused there.
+    var acceptsPareto: Bool { get }
 }
 
 public extension Pruner {
     var state: JSON { .null }
     func restore(_ state: JSON) throws {}
     func forget(trialId: String) {}
+    var acceptsPareto: Bool { false }
 }
 
 /// What a pruner sees of the search (Optuna's `Study` as pruners use it).
@@ -26,11 +30,14 @@ public struct PruningStudy {
     public let trials: [Trial]
     /// Optuna's `study_name` (the project name): Hyperband hashes it with the trial number.
     public let name: String
+    /// The whole objective (Pareto mode reads each component's intermediate values).
+    public let objective: Objective
 
-    public init(direction: Objective.Direction, trials: [Trial], name: String) {
+    public init(direction: Objective.Direction, trials: [Trial], name: String, objective: Objective? = nil) {
         self.direction = direction
         self.trials = trials
         self.name = name
+        self.objective = objective ?? Objective("objective", direction)
     }
 
     var completed: [Trial] { trials.filter { $0.status == .completed } }

@@ -45,10 +45,16 @@ final class Display {
         var out = trial.status == .pruned
             ? "Trial \(number) pruned at step \(trial.intermediateValues.lastStep ?? 0) [\(taken)]\n"
             : "Trial \(number) Complete [\(taken)]\n"
-        if let score = trial.score { out += "\(oracle.objective.name): \(PyFormat.repr(score))\n" }
-        out += "\n"
-        let best = oracle.getBestTrials(1).first?.score
-        out += "Best \(oracle.objective.name) So Far: \(PyFormat.optional(best))\n"
+        if oracle.objective.isPareto {
+            // Each objective's value, and the front instead of a best score.
+            for (c, v) in zip(oracle.objective.components, trial.objectiveValues ?? []) { out += "\(c.name): \(PyFormat.repr(v))\n" }
+            out += "\nPareto front so far: \(oracle.paretoFront.count) trials\n"
+        } else {
+            if let score = trial.score { out += "\(oracle.objective.name): \(PyFormat.repr(score))\n" }
+            out += "\n"
+            let best = oracle.getBestTrials(1).first?.score
+            out += "Best \(oracle.objective.name) So Far: \(PyFormat.optional(best))\n"
+        }
         out += "Total elapsed time: \(Display.formatDuration(now - (searchStart ?? now)))\n"
         write(out)
     }

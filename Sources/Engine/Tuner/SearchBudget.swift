@@ -32,13 +32,26 @@ public struct SearchBudget: Equatable, Sendable {
             return "Search stopped: max_time of \(PyFormat.repr(maxTime)) s reached; no new trial starts (\(oracle.orderedTrials.count) trials in the project)."
         }
         if let n = stopAfterNoImprovement, Self.trialsWithoutImprovement(oracle) >= n {
-            return "Search stopped: the last \(n) finished trials did not improve the best \(oracle.objective.name) (stop_after_no_improvement = \(n))."
+            return "Search stopped: the last \(n) finished trials did not improve the best \(oracle.objective.isPareto ? "Pareto front" : oracle.objective.name) (stop_after_no_improvement = \(n))."
         }
         return nil
     }
 
     /// Finished trials since the last one that improved the best score (all of them if none did).
+    /// In Pareto mode a trial improves when no earlier trial's values are as good in every objective.
     static func trialsWithoutImprovement(_ oracle: Oracle) -> Int {
+        if oracle.objective.isPareto {
+            var seen: [[Double]] = []
+            var since = 0
+            for id in oracle.endOrder {
+                guard let trial = oracle.trials[id], trial.status == .completed, let v = trial.objectiveValues,
+                      !v.contains(where: \.isNaN) else { since += 1; continue }
+                let p = oracle.objective.minimized(v)
+                if seen.contains(where: { $0 == p || ParetoFront.dominates($0, p) }) { since += 1 } else { since = 0 }
+                seen.append(p)
+            }
+            return since
+        }
         var best: Double?
         var since = 0
         for id in oracle.endOrder {

@@ -9,6 +9,9 @@ public final class Trial {
     public var status: TrialStatus
     public var score: Double?
     public var bestStep: Int = 0
+    /// Pareto mode: one value per objective, in the objectives' order and directions (nil outside
+    /// Pareto mode, and for a trial that has not completed with every value).
+    public var objectiveValues: [Double]?
     public var metrics = MetricsTracker()
     /// The error message and traceback of the last failed run; cleared when a retry succeeds.
     public var message: String?
@@ -37,15 +40,26 @@ public final class Trial {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
+    /// `trial.summary()` as Keras Tuner prints it; in Pareto mode each objective's value and the
+    /// trial's front (1 = non-dominated) replace the score.
+    public func summary(objective: Objective, front: Int? = nil) -> String {
+        guard objective.isPareto else { return summary }
+        var lines = zip(objective.components, objectiveValues ?? []).map { "\($0.name): \(PyFormat.repr($1))" }
+        if let front { lines.append("Pareto front: \(front + 1)") }
+        return summary(scoreLines: lines)
+    }
+
     /// `trial.summary()` as Keras Tuner prints it.
-    public var summary: String {
+    public var summary: String { summary(scoreLines: score.map { ["Score: \(PyFormat.repr($0))"] } ?? []) }
+
+    private func summary(scoreLines: [String]) -> String {
         var lines = ["Trial \(trialId) summary", "Hyperparameters:"]
         if hyperparameters.values.isEmpty {
             lines.append("default configuration")
         } else {
             for (name, value) in hyperparameters.values { lines.append("\(name): \(value.description)") }
         }
-        if let score { lines.append("Score: \(PyFormat.repr(score))") }
+        lines += scoreLines
         if let message { lines.append(message) }
         return lines.joined(separator: "\n")
     }

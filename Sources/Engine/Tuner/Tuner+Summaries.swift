@@ -7,7 +7,7 @@ extension Tuner {
 
     /// Keras Tuner's `results_summary(num_trials=10)` text.
     public func resultsSummaryText(_ numTrials: Int = 10) -> String {
-        Tuner.resultsSummary(location: store.location, objective: oracle.objective,
+        Tuner.resultsSummary(location: store.location, objective: oracle.objective, trials: oracle.orderedTrials,
                              best: oracle.getBestTrials(numTrials), numTrials: numTrials)
     }
 
@@ -16,9 +16,11 @@ extension Tuner {
         write(resultsSummaryText(numTrials))
     }
 
-    static func resultsSummary(location: String, objective: Objective, best: [Trial], numTrials: Int) -> String {
+    /// In Pareto mode the trials are shown front by front, each with its values and its front.
+    static func resultsSummary(location: String, objective: Objective, trials: [Trial], best: [Trial], numTrials: Int) -> String {
         var out = "Results summary\nResults in \(location)\nShowing \(numTrials) best trials\n\(objective)\n"
-        for trial in best { out += "\n" + trial.summary + "\n" }
+        let fronts = objective.isPareto ? Oracle.paretoFronts(trials, objective: objective) : [:]
+        for trial in best { out += "\n" + trial.summary(objective: objective, front: fronts[trial.trialId]) + "\n" }
         return out
     }
 
@@ -47,14 +49,10 @@ extension Tuner {
             throw EngineError(.notFound, "summary: '\(store.location)' holds no tunelua project yet")
         }
         let trials = project.trials.map(\.trial)
-        let completed = trials.filter { $0.status == .completed && $0.score != nil }
-        let maximize = project.objective.direction == .max
-        var best = completed.sorted { a, b in
-            if a.score! != b.score! { return maximize ? a.score! > b.score! : a.score! < b.score! }
-            return a.index < b.index
+        if project.objective.isPareto {
+            for t in trials where t.status == .completed { t.objectiveValues = project.objective.paretoValues(of: t.metrics)?.values }
         }
-        if best.count < numTrials { best += trials.filter { !($0.status == .completed && $0.score != nil) } }
-        return resultsSummary(location: store.location, objective: project.objective,
-                              best: Array(best.prefix(numTrials)), numTrials: numTrials)
+        return resultsSummary(location: store.location, objective: project.objective, trials: trials,
+                              best: Oracle.ranking(trials, objective: project.objective, numTrials: numTrials), numTrials: numTrials)
     }
 }

@@ -41,6 +41,7 @@ public final class Tuner {
         self.tunerId = tunerId
         self.store = SynchronizedStore(store)
         do {
+            try oracle.checkPruner()
             if let stored = try store.load() {
                 guard stored.oracleKind == oracle.kind else {
                     throw EngineError(.incompatibleProject, "Tuner: the project '\(store.location)' was created by a \(stored.oracleKind) search, not \(oracle.kind); pass overwrite=true to start over, or choose another project_name")
@@ -90,6 +91,7 @@ public final class Tuner {
     /// failures), `.invalidResult` (run_trial returned something unusable), `.interrupted`
     /// (Ctrl-C), or a storage error. In every case the project stays resumable.
     public func search(_ runner: TrialRunner, verbose: Int? = nil, maxTime: Double? = nil) throws {
+        try oracle.checkPruner()
         let session = beginSearch(workers: 1, verbose: verbose, maxTime: maxTime)
         try runner.onSearchBegin(tuner: self)
         try session.work(runner, worker: tunerId)

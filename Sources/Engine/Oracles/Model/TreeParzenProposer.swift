@@ -46,9 +46,12 @@ public struct TreeParzenProposer: Sendable {
     ///   - observed: completed trials in trial order, nil where a hyperparameter was inactive.
     ///   - scores: their scores, to minimize (finite only).
     ///   - pending: running trials of other workers.
+    ///   - paretoPoints: Pareto mode (MOTPE): the minimized objective values of the first
+    ///     `paretoPoints.count` observations, which then split by non-dominated rank instead of by
+    ///     `scores`; the observations after them (pruned trials) go to "above".
     public func propose(
         dimensions: [EncodedDimension], observed: [[Double?]], scores: [Double], pending: [[Double?]] = [],
-        tried: Set<[Double]>, generator: inout SeededGenerator
+        tried: Set<[Double]>, paretoPoints: [[Double]]? = nil, generator: inout SeededGenerator
     ) -> [Double]? {
         let d = dimensions.count
         guard d > 0 else { return tried.contains([]) ? nil : [] }
@@ -57,17 +60,26 @@ public struct TreeParzenProposer: Sendable {
         }
         let n = observed.count
         let nBelow = Self.gamma(n)
-        // Stable sort by score keeps trial order among ties; each side keeps trial order for the weights.
-        let ranked = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        let belowIndices = ranked.prefix(nBelow).sorted()
-        let aboveIndices = ranked.dropFirst(nBelow).sorted()
+        let belowIndices: [Int]
+        var belowWeights: [Double]?
+        if let paretoPoints {
+            let split = Self.paretoSplit(paretoPoints, below: min(nBelow, paretoPoints.count))
+            belowIndices = split.indices
+            belowWeights = split.weights
+        } else {
+            // Stable sort by score keeps trial order among ties; each side keeps trial order for the weights.
+            let ranked = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+            belowIndices = ranked.prefix(nBelow).sorted()
+        }
+        let isBelow = Set(belowIndices)
+        let aboveIndices = observed.indices.filter { !isBelow.contains($0) }
         let below = belowIndices.map { observed[$0] }
         let above = aboveIndices.map { observed[$0] } + pending
 
         var candidates: [[Double]] = []
         var score: [Double] = []
         if configuration.multivariate {
-            let l = estimator(below, dimensions, searchObservations: n)
+            let l = estimator(below, dimensions, weights: belowWeights, searchObservations: n)
             let g = estimator(above, dimensions)
             for _ in 0..<configuration.eiCandidates {
                 let x = l.sample(&generator)
@@ -79,9 +91,11 @@ public struct TreeParzenProposer: Sendable {
             candidates = [[Double]](repeating: [Double](repeating: 0, count: d), count: configuration.eiCandidates)
             score = [Double](repeating: 0, count: configuration.eiCandidates)
             for j in 0..<d {
-                let bj = below.compactMap { $0[j] }.map { [Optional($0)] }
+                let active = below.indices.filter { below[$0][j] != nil }
+                let bj = active.map { [below[$0][j]] }
                 let aj = above.compactMap { $0[j] }.map { [Optional($0)] }
-                let l = estimator(bj, [dimensions[j]], searchObservations: n)
+                let l = estimator(bj, [dimensions[j]], weights: belowWeights.map { w in active.map { w[$0] } },
+                                  searchObservations: n)
                 let g = estimator(aj, [dimensions[j]])
                 var best = -Double.infinity
                 var bestValue = 0.0
@@ -102,7 +116,8 @@ public struct TreeParzenProposer: Sendable {
         return randomUntried(dimensions: dimensions, tried: tried, generator: &generator)
     }
 
-    private func estimator(_ observations: [[Double?]], _ dimensions: [EncodedDimension],
+    /// `weights` nil = Optuna's default ramp (`weights(_:)`).
+    private func estimator(_ observations: [[Double?]], _ dimensions: [EncodedDimension], weights: [Double]? = nil,
                            searchObservations: Int? = nil) -> ParzenEstimator {
         var options = ParzenEstimator.Options()
         options.searchObservations = searchObservations
@@ -110,8 +125,40 @@ public struct TreeParzenProposer: Sendable {
         options.considerMagicClip = configuration.considerMagicClip
         options.considerEndpoints = configuration.considerEndpoints
         options.priorAmongNeighbours = !configuration.multivariate
-        return ParzenEstimator(observations: observations, weights: Self.weights(observations.count),
+        return ParzenEstimator(observations: observations, weights: weights ?? Self.weights(observations.count),
                                dimensions: dimensions, options: options)
+    }
+
+    /// Optuna's MOTPE split: whole non-dominated fronts go "below" while they fit in `size`; the
+    /// front that does not fit is cut by greedy hypervolume subset selection. The below points are
+    /// weighted by their hypervolume contribution among themselves (scaled so the largest is 1;
+    /// points off their front get Optuna's floor, 1e-12). Returns the below indices in order.
+    static func paretoSplit(_ points: [[Double]], below size: Int) -> (indices: [Int], weights: [Double]) {
+        let floor = 1e-12
+        let ranks = ParetoFront.ranks(points)
+        var below: [Int] = []
+        var rank = 0
+        while below.count < size {
+            let members = points.indices.filter { ranks[$0] == rank }
+            if members.isEmpty { break }
+            if below.count + members.count <= size {
+                below += members
+            } else {
+                let front = members.map { points[$0] }
+                below += Hypervolume.greedySubset(front, size: size - below.count,
+                                                  reference: Hypervolume.nadirReference(front)).map { members[$0] }
+            }
+            rank += 1
+        }
+        below.sort()
+        let chosen = below.map { points[$0] }
+        guard chosen.count > 1 else { return (below, [Double](repeating: 1, count: chosen.count)) }
+        let onFront = ParetoFront.front(chosen)
+        let contributions = Hypervolume.contributions(onFront.map { chosen[$0] }, reference: Hypervolume.nadirReference(chosen))
+        let largest = max(contributions.max() ?? 0, floor)
+        var weights = [Double](repeating: floor, count: chosen.count)
+        for (k, i) in onFront.enumerated() { weights[i] = max(contributions[k] / largest, floor) }
+        return (below, weights)
     }
 
     /// Uniform sampling (Optuna's startup `RandomSampler`), avoiding tried configurations.
