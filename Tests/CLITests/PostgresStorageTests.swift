@@ -125,4 +125,36 @@ struct PostgresStorageTests {
         let rows = try TestPostgres.query("SELECT count(DISTINCT trial_id), count(DISTINCT hyperparameters) FROM tunelua_trials WHERE project = '\(project)'")
         #expect(rows.first == ["14", "14"])
     }
+
+    /// Pareto mode on PostgreSQL: two peers share the search, a third process resumes it, and each
+    /// reads the same front of per-objective values back (rebuilt from the stored metrics).
+    @Test func paretoSearchIsSharedAndResumedWithItsFront() throws {
+        let path = try Tunelua.script("""
+            local kt = require "tunelua"
+            local tuner = kt.RandomSearch{ objective = { kt.Objective("f1", "min"), kt.Objective("f2", "min") },
+              multi_objective = "pareto", max_trials = tonumber(arg[2]), project_name = arg[1], verbose = 0,
+              run_trial = function(self, trial)
+                local x = trial.hyperparameters:Float("x", -1, 3)
+                return { f1 = x * x, f2 = (x - 2) ^ 2 }
+              end }
+            tuner:search()
+            for _, t in ipairs(tuner.oracle:get_best_trials(50)) do
+              if t.status == "COMPLETED" then io.write("best ", t.trial_id, " ", string.format("%.17g %.17g", t.objective_values[1], t.objective_values[2]), "\\n") end
+            end
+            """)
+        let project = TestPostgres.project("pareto")
+        let peers = try (0..<2).map { _ in try TestPostgres.start(path, [project, "16"]) }
+        for r in peers.map(TestPostgres.finish) { #expect(r.status == 0, "\(r.stderr)") }
+        let resumed = try Tunelua.run([path, project, "20"], environment: ["TUNELUA_STORAGE": TestPostgres.url!])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let best = resumed.stdout.split(separator: "\n").filter { $0.hasPrefix("best ") }.map { $0.split(separator: " ") }
+        let points = best.map { (Double($0[2])!, Double($0[3])!) }
+        #expect(points.count == 20, "every trial, front first")
+        // The front comes first: no point in it is dominated by any trial, and it is not empty.
+        let dominated = { (p: (Double, Double)) in points.contains { $0.0 <= p.0 && $0.1 <= p.1 && ($0.0 < p.0 || $0.1 < p.1) } }
+        let frontSize = points.prefix { !dominated($0) }.count
+        #expect(frontSize >= 1 && points.dropFirst(frontSize).allSatisfy(dominated), "\(points)")
+        let rows = try TestPostgres.query("SELECT count(*) FROM tunelua_trials WHERE project = '\(project)' AND status = 'COMPLETED'")
+        #expect(rows.first == ["20"])
+    }
 }
