@@ -181,7 +181,7 @@ struct ReportTests {
         let search = Process()
         search.executableURL = URL(fileURLWithPath: Tunelua.binary)
         let release = dir + "/release"
-        search.arguments = [try Tunelua.script(Self.blackBoxScript(trials: 400, spin: 0.005)), dir, "live", release]
+        search.arguments = [try Tunelua.script(Self.blackBoxScript(trials: 400, spin: 0.01)), dir, "live", release]
         search.standardOutput = FileHandle.nullDevice
         search.standardError = FileHandle.nullDevice
         try search.run()
@@ -236,5 +236,47 @@ struct ReportTests {
         let log = (try? String(contentsOfFile: dir + "/live.watch", encoding: .utf8)) ?? ""
         #expect(log.hasSuffix("Wrote \(dir)/live/report.html (400 trials)\n"), "\(log.suffix(500))")
         #expect(log.components(separatedBy: "Wrote").count > 2, "the report was rewritten while the search ran")
+    }
+}
+
+/// The same readers on a PostgreSQL project (`--storage URL PROJECT`), while a peer searches it.
+@Suite(.serialized, .enabled(if: TestPostgres.url != nil, TestPostgres.skipped))
+struct PostgresReportTests {
+    @Test(.timeLimit(.minutes(3)))
+    func summaryReportAndExportReadAPostgreSQLProjectWhileASearchWritesIt() throws {
+        let url = TestPostgres.url!
+        let dir = try ReportTests.directory()
+        let project = TestPostgres.project("report")
+        let release = dir + "/release"
+        let search = try TestPostgres.start(try Tunelua.script(ReportTests.blackBoxScript(trials: 60, spin: 0.03)), [dir, project, release])
+        var reads = 0
+        for _ in 0..<300 where search.0.isRunning && reads < 3 {
+            let export = try Tunelua.run(["export", "--storage", url, project, "--format", "json"])
+            if export.status != 0 { usleep(100_000); continue }  // the peer has not created the project yet
+            let report = try Tunelua.run(["report", "--storage", url, project, "-o", dir + "/pg.html"])
+            let summary = try Tunelua.run(["summary", "--storage", url, project, "2"])
+            #expect(report.status == 0 && summary.status == 0, "\(report.stderr)\(summary.stderr)")
+            #expect(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) is [[String: Any]])
+            if search.0.isRunning { reads += 1 }
+        }
+        #expect(reads >= 3, "the readers ran while the search wrote")
+        FileManager.default.createFile(atPath: release, contents: Data())
+        let result = TestPostgres.finish(search)
+        #expect(result.status == 0, "\(result.stderr)")
+
+        // The CSV's first eight columns hold no commas: trial_id, status, score, …, worker.
+        let export = try Tunelua.run(["export", "--storage", url, project])
+        let rows = export.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+            .map { $0.split(separator: ",", maxSplits: 8, omittingEmptySubsequences: false).map(String.init) }
+        let stored = try TestPostgres.query("SELECT trial_id, status, score, worker FROM tunelua_trials WHERE project = '\(project)' ORDER BY idx")
+        #expect(rows.count == 60 && stored.count == 60)
+        for (row, db) in zip(rows, stored) {
+            #expect(row[0] == db[0] && row[1] == db[1] && row[7] == db[3], "\(row) vs \(db)")
+            #expect(Double(row[2]) == Double(db[2]), "scores read back exactly: \(row[2]) vs \(db[2])")
+        }
+        // Without -o the report lands in the current directory, named after the project.
+        let report = try Tunelua.run(["report", "--storage", url, project], directory: URL(fileURLWithPath: dir))
+        #expect(report.status == 0 && report.stdout == "Wrote \(project)-report.html (60 trials)\n", "\(report.stdout)\(report.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/\(project)-report.html"))
     }
 }

@@ -245,14 +245,17 @@ extension HTMLReport {
         return plot
     }
 
-    /// The points no other point dominates in their first two values, by the first value.
+    /// The points no other point dominates in their first two values (each once), by the first
+    /// value. O(n log n): sorted best-first on the first objective, a point is on the front when it
+    /// beats every earlier one on the second.
     public static func nonDominated(_ points: [[Double]], directions: [Objective.Direction]) -> [[Double]] {
         func better(_ a: Double, _ b: Double, _ d: Objective.Direction) -> Bool { d == .max ? a > b : a < b }
-        func dominates(_ a: [Double], _ b: [Double]) -> Bool {
-            !better(b[0], a[0], directions[0]) && !better(b[1], a[1], directions[1])
-                && (better(a[0], b[0], directions[0]) || better(a[1], b[1], directions[1]))
+        let sorted = points.sorted { a, b in
+            a[0] != b[0] ? better(a[0], b[0], directions[0]) : better(a[1], b[1], directions[1])
         }
-        return points.filter { p in !points.contains { dominates($0, p) } }.sorted { $0[0] < $1[0] }
+        var front: [[Double]] = []
+        for p in sorted where front.last.map({ better(p[1], $0[1], directions[1]) }) ?? true { front.append(p) }
+        return front.sorted { $0[0] < $1[0] }
     }
 
     // MARK: - Timeline

@@ -58,7 +58,8 @@ public protocol ProjectStore: AnyObject {
     var isShared: Bool { get }
 }
 
-/// Defaults for stores that hold no files of their own (test and benchmark doubles).
+/// Defaults: the report beside the project's files; no second reader (the test and benchmark
+/// doubles that keep trials in memory).
 extension ProjectStore {
     public var defaultReportPath: String { location + "/report.html" }
 

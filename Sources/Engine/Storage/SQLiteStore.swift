@@ -543,7 +543,6 @@ public final class SQLiteStore: ProjectStore {
     }
 
     public func reader() throws -> ProjectStore { try SQLiteStore(readingProjectAt: location) }
-    public var defaultReportPath: String { location + "/report.html" }
 
     public func close() {
         for (_, st) in statements { sqlite3_finalize(st) }
