@@ -445,6 +445,7 @@ public final class SQLiteStore: ProjectStore {
             bind(up, 7, worker)
             bindState(up, 8, 9, oracleState)
             try run(up)
+            rowOf[trial.trialId] = Int64(trial.index)
             if rerun {
                 let del = try statement("DELETE FROM metrics WHERE trial_id = ?")
                 bind(del, 1, trial.trialId)
@@ -459,10 +460,7 @@ public final class SQLiteStore: ProjectStore {
     public func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws {
         try transaction {
             try insertMetrics(trialId, metrics, step)
-            let hb = try statement("UPDATE trials SET heartbeat = ? WHERE trial_id = ?")
-            sqlite3_bind_double(hb, 1, Self.now())
-            bind(hb, 2, trialId)
-            try run(hb)
+            try beat(trialId)
         }
     }
 
@@ -476,6 +474,22 @@ public final class SQLiteStore: ProjectStore {
                 if value.isNaN { sqlite3_bind_null(st, 4) } else { sqlite3_bind_double(st, 4, value) }
                 try run(st)
             }
+            try beat(trialId)
+        }
+    }
+
+    /// Rows of the trials this store started, by trial id: `trial_id` has no index, and a scan of
+    /// `trials` at every report made a long search slow down as it grew.
+    private var rowOf: [String: Int64] = [:]
+
+    /// A running trial's heartbeat, written with each report.
+    private func beat(_ trialId: String) throws {
+        if let row = rowOf[trialId] {
+            let hb = try statement("UPDATE trials SET heartbeat = ? WHERE idx = ?")
+            sqlite3_bind_double(hb, 1, Self.now())
+            sqlite3_bind_int64(hb, 2, row)
+            try run(hb)
+        } else {
             let hb = try statement("UPDATE trials SET heartbeat = ? WHERE trial_id = ?")
             sqlite3_bind_double(hb, 1, Self.now())
             bind(hb, 2, trialId)
