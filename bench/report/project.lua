@@ -10,12 +10,11 @@ local function run(self, trial)
   local units = hp:Int("units", 16, 512, { step = 16 })
   local activation = hp:Choice("activation", { "relu", "tanh", "gelu", "selu" })
   local batch = hp:Choice("batch_size", { 16, 32, 64, 128 })
-  local momentum = hp:Float("momentum", 0.0, 0.99)
   local rate = 0
   if hp:Boolean("dropout") then
     rate = hp:Float("rate", 0.05, 0.5, { parent_name = "dropout", parent_values = { true } })
   end
-  local base = (math.log(lr, 10) + 3) ^ 2 / 4 + (units - 256) ^ 2 / 2e5 + rate / 2 + momentum / 10
+  local base = (math.log(lr, 10) + 3) ^ 2 / 4 + (units - 256) ^ 2 / 2e5 + rate / 2
     + (activation == "gelu" and 0 or 0.1) + (batch == 32 and 0 or 0.05)
   local loss
   for step = 0, 9 do
