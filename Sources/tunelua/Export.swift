@@ -8,7 +8,7 @@ enum Export {
     static let usage = "usage: tunelua export DIRECTORY/PROJECT_NAME [--format csv|json] [-o FILE]\n       tunelua export --storage URL PROJECT_NAME [--format csv|json] [-o FILE]\n"
 
     static func run(_ arguments: [String]) throws {
-        let args = try ProjectArguments(arguments, command: "export", valueOptions: ["--format", "-o", "--output"], usage: usage)
+        let args = try ProjectArguments(arguments, command: "export", valueOptions: ["--format", "-o"], usage: usage)
         guard args.positional.count == 1, let path = args.positional.first else {
             writeError(usage)
             throw ExitCode(2)
@@ -22,7 +22,7 @@ enum Export {
             let store = try args.openStore(path)
             defer { store.close() }
             let text = TrialExport(try ReportData(store: store)).render(format)
-            if let file = args.options["-o"] ?? args.options["--output"] {
+            if let file = args.output {
                 try HTMLReport.writeAtomically(text, to: file)
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))

@@ -22,7 +22,8 @@ struct ProjectArguments {
             let word = arguments[i]
             if word == "--storage" || valueOptions.contains(word) {
                 guard i + 1 < arguments.count else {
-                    writeError("tunelua \(command): \(word) needs a value\n" + usage)
+                    let what = word == "--storage" ? "a URL (postgresql://user:password@host:port/database)" : "a value"
+                    writeError("tunelua \(command): \(word) needs \(what)\n" + usage)
                     throw ExitCode(2)
                 }
                 if word == "--storage" { storage = arguments[i + 1] } else { options[word] = arguments[i + 1] }
@@ -39,6 +40,9 @@ struct ProjectArguments {
             }
         }
     }
+
+    /// `-o FILE`, when given.
+    var output: String? { options["-o"] }
 
     /// A store that reads the project without writing or taking its lock (also while a search
     /// writes it): PostgreSQL with a storage URL, else the SQLite project at `path`.

@@ -9,7 +9,7 @@ enum Report {
     static let usage = "usage: tunelua report DIRECTORY/PROJECT_NAME [-o FILE.html] [--watch [--interval SECONDS]]\n       tunelua report --storage URL PROJECT_NAME [-o FILE.html] [--watch [--interval SECONDS]]\n"
 
     static func run(_ arguments: [String]) throws {
-        let args = try ProjectArguments(arguments, command: "report", valueOptions: ["-o", "--output", "--interval"],
+        let args = try ProjectArguments(arguments, command: "report", valueOptions: ["-o", "--interval"],
                                         flagOptions: ["--watch"], usage: usage)
         guard args.positional.count == 1, let path = args.positional.first else {
             writeError(usage)
@@ -30,7 +30,7 @@ enum Report {
                 do {
                     store = try args.openStore(path)
                     defer { store.close() }
-                    file = args.options["-o"] ?? args.options["--output"] ?? store.defaultReportPath
+                    file = args.output ?? store.defaultReportPath
                     data = try HTMLReport.write(from: store, to: file)
                 } catch let e as EngineError where watch && e.kind == .notFound {
                     // Watching a search that has not created its project yet.

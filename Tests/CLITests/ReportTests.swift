@@ -152,8 +152,9 @@ struct ReportTests {
             #expect(!html.contains("<script src") && !html.contains("<link"))
             #expect(html.contains("PED-ANOVA"), "the report says how importance was computed")
 
-            let dom = try Tunelua.run(["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-                                       "--dump-dom", "file://" + page], executable: chromium!)
+            // Each browser run bounded by timeout(1): a hung Chromium fails the test, never stalls it.
+            let dom = try Tunelua.run(["60", chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                                       "--dump-dom", "file://" + page], executable: "/usr/bin/timeout")
             #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
             let console = dom.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
             #expect(console.isEmpty, "console messages: \(console)")
@@ -164,8 +165,8 @@ struct ReportTests {
             #expect(dom.stdout.components(separatedBy: "<tr><td>").count - 1 == trials, "\(project): one table row per trial")
 
             let shot = dir + "/\(project).png"
-            let s = try Tunelua.run(["--headless", "--no-sandbox", "--disable-gpu", "--force-device-scale-factor=0.5",
-                                     "--window-size=1200,3000", "--screenshot=" + shot, "file://" + page], executable: chromium!)
+            let s = try Tunelua.run(["60", chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--force-device-scale-factor=0.5",
+                                     "--window-size=1200,3000", "--screenshot=" + shot, "file://" + page], executable: "/usr/bin/timeout")
             #expect(s.status == 0, "\(s.stderr.suffix(2000))")
             let stats = try Self.python("png_stats.py", [shot])
             #expect(stats.status == 0, "\(stats.stderr)")

@@ -38,10 +38,10 @@ public struct SVGPlot {
     func py(_ fy: Double) -> Double { top + (1 - fy) * plotHeight }
 
     /// A coordinate in whole pixels: finer is invisible at these sizes and would make the report
-    /// of 10,000 trials a third larger.
-    static func n(_ v: Double) -> String { String(Int(v.rounded())) }
+    /// of 10,000 trials a third larger. Clamped, so a wild value can never trap the conversion.
+    static func n(_ v: Double) -> String { v.isFinite ? String(Int(max(-1e6, min(1e6, v)).rounded())) : "0" }
 
-    /// Dots at `points` (axis fractions), one colour, optionally a ring (hollow) or a cross.
+    /// Dots at `points` (axis fractions) in one colour.
     public mutating func dots(_ points: [(Double, Double)], color: String, size: Double = 5, label: String? = nil, opacity: Double = 0.8) {
         guard !points.isEmpty else { return }
         var d = ""
