@@ -125,6 +125,16 @@ struct ReportTests {
         #expect(!json.contains("NaN") && !json.contains("Infinity"))
         #expect(try Regex(#"\"started\":\"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\""#).firstMatch(in: json) != nil)
 
+        // -o onto something that is not a regular file writes into it, never renames over it.
+        let fifo = dir + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let piped = try Tunelua.run(["-c", "timeout 20 cat \"$0\" > \"$0.out\" & \"$TUNELUA\" export \"$1\" -o \"$0\"; s=$?; wait; exit $s", fifo, dir + "/bb"],
+                                    executable: "/bin/sh", environment: ["TUNELUA": Tunelua.binary])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        var st = stat()
+        #expect(stat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO, "the FIFO is still a FIFO")
+        #expect((try? String(contentsOfFile: fifo + ".out", encoding: .utf8)) == csv.stdout)
+
         let bad = try Tunelua.run(["export", dir + "/bb", "--format", "xml"])
         #expect(bad.status == 2 && bad.stderr.contains("--format must be csv or json"))
         let missing = try Tunelua.run(["export", dir + "/nothing"])

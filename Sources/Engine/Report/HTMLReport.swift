@@ -50,12 +50,21 @@ public struct HTMLReport {
         return data
     }
 
-    /// Writes `text` to `path` whole (temporary file, then rename).
+    /// Writes `text` to `path` whole: a regular file (or a new one) through a temporary file
+    /// renamed into place; anything else (`/dev/stdout`, `/dev/null`, a pipe) is written in place,
+    /// never replaced by a rename.
     public static func writeAtomically(_ text: String, to path: String) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            var st = stat()
+            if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                try handle.write(contentsOf: Data(text.utf8))
+            } else {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            }
         } catch {
-            throw EngineError(.storage, "report: cannot write '\(path)': \((error as NSError).localizedDescription)")
+            throw EngineError(.storage, "cannot write '\(path)': \((error as NSError).localizedDescription)")
         }
     }
 
