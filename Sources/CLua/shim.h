@@ -284,25 +284,37 @@ static inline int tl_popenlibs(lua_State *L) {
 // MARK: - Stopping Lua code: one hook per state
 
 // One hook serves every reason Lua code must stop: Ctrl-C (or another thread's request), a
-// trial's deadline (`trial_timeout`) and, later, the sandbox's CPU limit. Nothing is installed
-// while code runs normally (any Lua hook sends every instruction through the VM's slow path:
-// twice the time of a tight loop); when a reason arises, the signal handler or the host's
-// watchdog installs it as a count hook of 1, so the next instruction raises. Its state lives in a
-// userdata anchored in the registry (freed by lua_close, never while code runs), reached through
-// the main thread's extra space, which coroutines copy.
+// trial's deadline (`trial_timeout`) and a trial's CPU-time limit (`--cpu-limit`). Outside the
+// sandbox nothing is installed while code runs normally (any Lua hook sends every instruction
+// through the VM's slow path: twice the time of a tight loop); when a reason arises, the signal
+// handler or the host's watchdog installs it as a count hook of 1, so the next instruction
+// raises. A sandboxed state keeps it installed every `period` instructions instead, because a
+// hook set on the main thread does not reach a coroutine already running, while a coroutine
+// inherits the hook of the thread that creates it. Its state lives in a userdata anchored in the
+// registry (freed by lua_close, never while code runs), reached through the main thread's extra
+// space, which coroutines copy.
 
-enum { TL_STOP_NONE = 0, TL_STOP_INTERRUPT = 1, TL_STOP_TIMEOUT = 2 };
+enum { TL_STOP_NONE = 0, TL_STOP_INTERRUPT = 1, TL_STOP_TIMEOUT = 2, TL_STOP_CPU = 3 };
+
+/// What Lua code stopped by a trial's limit raises.
+static inline const char *tl_stop_message(int reason) {
+    return reason == TL_STOP_CPU ? "trial exceeded its CPU time limit" : "trial timed out";
+}
 
 typedef struct tl_watch {
     _Atomic int reason;
-    _Atomic long long deadline_ns;  // CLOCK_MONOTONIC; 0 = no deadline
+    _Atomic long long deadline_ns;      // CLOCK_MONOTONIC; 0 = no deadline
+    _Atomic long long cpu_deadline_ns;  // on `cpu_clock` (the trial thread's); 0 = no limit
+    _Atomic int cpu_clock;
+    int period;                         // > 0: the hook stays installed (sandboxed states)
 } tl_watch;
 
-static inline long long tl_monotonic_ns(void) {
+static inline long long tl_clock_ns(clockid_t clock) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (clock_gettime(clock, &ts) != 0) return 0;
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
+static inline long long tl_monotonic_ns(void) { return tl_clock_ns(CLOCK_MONOTONIC); }
 
 static inline tl_watch *tl_watch_of(lua_State *L) { return *(tl_watch **)lua_getextraspace(L); }
 
@@ -312,13 +324,26 @@ static inline void tl_watch_stop_next(lua_State *L) {
     lua_sethook(L, tl_watch_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
-/// The hook a state needs once a reason has been handled: none, unless its deadline has passed.
+/// Whether a limit has passed; if so, records it as the reason (unless another is pending).
+static inline int tl_watch_limit_passed(tl_watch *w) {
+    long long deadline = atomic_load(&w->deadline_ns);
+    int reason = TL_STOP_NONE;
+    if (deadline > 0 && tl_monotonic_ns() >= deadline) reason = TL_STOP_TIMEOUT;
+    long long cpu = atomic_load(&w->cpu_deadline_ns);
+    if (reason == TL_STOP_NONE && cpu > 0 && tl_clock_ns((clockid_t)atomic_load(&w->cpu_clock)) >= cpu) reason = TL_STOP_CPU;
+    if (reason == TL_STOP_NONE) return 0;
+    int none = TL_STOP_NONE;
+    atomic_compare_exchange_strong(&w->reason, &none, reason);
+    return 1;
+}
+
+/// The hook a state needs once a reason has been handled: none (or the sandbox's periodic one),
+/// unless a limit has passed.
 static inline void tl_watch_rearm(lua_State *L, tl_watch *w) {
-    long long deadline = w ? atomic_load(&w->deadline_ns) : 0;
-    if (deadline > 0 && tl_monotonic_ns() >= deadline) {
-        int none = TL_STOP_NONE;
-        atomic_compare_exchange_strong(&w->reason, &none, TL_STOP_TIMEOUT);
+    if (w && tl_watch_limit_passed(w)) {
         tl_watch_stop_next(L);
+    } else if (w && w->period > 0) {
+        lua_sethook(L, tl_watch_hook, LUA_MASKCOUNT, w->period);
     } else {
         lua_sethook(L, NULL, 0, 0);
     }
@@ -340,8 +365,9 @@ static inline void tl_watch_hook(lua_State *L, lua_Debug *ar) {
         luaL_error(L, "interrupted!");
     }
     // Raised again at every instruction until the trial is disarmed: the code after a pcall that
-    // caught the error raises too, so a timed-out trial cannot keep running.
-    luaL_error(L, "trial timed out");
+    // caught the error raises too, so a stopped trial cannot keep running.
+    tl_watch_stop_next(L);
+    luaL_error(L, "%s", tl_stop_message(reason));
 }
 
 /// Creates the state's watch (once, at state setup, from the main thread).
@@ -349,8 +375,20 @@ static inline void tl_watch_install(lua_State *L) {
     tl_watch *w = (tl_watch *)lua_newuserdatauv(L, sizeof(tl_watch), 0);
     atomic_init(&w->reason, TL_STOP_NONE);
     atomic_init(&w->deadline_ns, 0);
+    atomic_init(&w->cpu_deadline_ns, 0);
+    atomic_init(&w->cpu_clock, 0);
+    w->period = 0;
     lua_setfield(L, LUA_REGISTRYINDEX, "tunelua.watch");
     *(tl_watch **)lua_getextraspace(L) = w;
+}
+
+/// Keeps the hook installed every `period` instructions (a sandboxed state, before any coroutine
+/// exists).
+static inline void tl_watch_set_period(lua_State *L, int period) {
+    tl_watch *w = tl_watch_of(L);
+    if (!w) return;
+    w->period = period;
+    tl_watch_rearm(L, w);
 }
 
 /// Safe to call from a signal handler or another thread: the next Lua instruction raises
@@ -371,6 +409,14 @@ static inline void tl_watch_arm(lua_State *L, double seconds) {
     tl_watch *w = tl_watch_of(L);
     if (w) atomic_store(&w->deadline_ns, tl_monotonic_ns() + (long long)(seconds * 1e9));
 }
+/// Arms a CPU-time limit of `seconds` more on `clock` (the calling thread's CPU clock); the
+/// host's watchdog polls it with `tl_watch_poll_cpu`.
+static inline void tl_watch_arm_cpu(lua_State *L, clockid_t clock, double seconds) {
+    tl_watch *w = tl_watch_of(L);
+    if (!w) return;
+    atomic_store(&w->cpu_clock, (int)clock);
+    atomic_store(&w->cpu_deadline_ns, tl_clock_ns(clock) + (long long)(seconds * 1e9));
+}
 /// From the watchdog thread, at the deadline: Lua code still running raises "trial timed out".
 static inline void tl_watch_expire(lua_State *L) {
     tl_watch *w = tl_watch_of(L);
@@ -379,16 +425,37 @@ static inline void tl_watch_expire(lua_State *L) {
     atomic_compare_exchange_strong(&w->reason, &none, TL_STOP_TIMEOUT);
     tl_watch_stop_next(L);
 }
-/// Removes the deadline and a timeout it caused, so the state runs code again.
+/// From the watchdog thread, polling: once the CPU limit has passed, Lua code still running
+/// raises; returns whether it has.
+static inline int tl_watch_poll_cpu(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    if (!w || !tl_watch_limit_passed(w)) return 0;
+    tl_watch_stop_next(L);
+    return 1;
+}
+/// Removes the limits and a stop they caused, so the state runs code again.
 static inline void tl_watch_disarm(lua_State *L) {
     tl_watch *w = tl_watch_of(L);
     if (!w) return;
     atomic_store(&w->deadline_ns, 0);
-    int timeout = TL_STOP_TIMEOUT;
+    atomic_store(&w->cpu_deadline_ns, 0);
+    int timeout = TL_STOP_TIMEOUT, cpu = TL_STOP_CPU;
     atomic_compare_exchange_strong(&w->reason, &timeout, TL_STOP_NONE);
-    if (atomic_load(&w->reason) == TL_STOP_NONE) lua_sethook(L, NULL, 0, 0);
+    atomic_compare_exchange_strong(&w->reason, &cpu, TL_STOP_NONE);
+    if (atomic_load(&w->reason) == TL_STOP_NONE) tl_watch_rearm(L, w);
 }
-/// TL_STOP_TIMEOUT once the armed deadline has stopped Lua code.
+/// Called in a sandboxed state when control comes back from a coroutine: a trial stopped inside
+/// it stays stopped in the thread that resumed it (each thread has its own hook, and this one's
+/// may be thousands of instructions away from running).
+static inline int tl_watch_check(lua_State *L) {
+    tl_watch *w = tl_watch_of(L);
+    int reason = w ? atomic_load(&w->reason) : TL_STOP_NONE;
+    if (reason != TL_STOP_TIMEOUT && reason != TL_STOP_CPU) return 0;
+    tl_watch_stop_next(L);
+    return luaL_error(L, "%s", tl_stop_message(reason));
+}
+static inline void tl_pushwatchcheck(lua_State *L) { lua_pushcfunction(L, tl_watch_check); }
+/// TL_STOP_TIMEOUT or TL_STOP_CPU once an armed limit has stopped Lua code.
 static inline int tl_watch_reason(lua_State *L) {
     tl_watch *w = tl_watch_of(L);
     return w ? atomic_load(&w->reason) : TL_STOP_NONE;

@@ -5,8 +5,10 @@ import Bridge
 final class ScriptRunner {
     let state: LuaState
 
+    /// The host's sandbox and CPU limit apply here, so a worker's state gets them as the main one does.
     init(memoryLimit: Int, host: ScriptHost? = nil) throws {
-        state = try LuaState(memoryLimit: memoryLimit)
+        state = try LuaState(memoryLimit: memoryLimit, sandbox: host?.sandbox)
+        state.trialCPULimit = host?.cpuLimit
         state.scriptHost = host
         Tunelua.install(in: state)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bridge
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,6 +38,18 @@ struct TuneluaCommand: ParsableCommand {
     @Option(name: .customLong("workers"), help: ArgumentHelp("Run each search with N workers (parallel trials; \"auto\" = one per CPU) unless its tuner says otherwise.", valueName: "n"))
     var workers: String?
 
+    @Flag(name: .customLong("sandbox"), help: "Run a script you did not write: safe libraries only, files only inside the --allow directories (docs/sandbox.md).")
+    var sandbox = false
+
+    @Option(name: .customLong("allow"), help: ArgumentHelp("With --sandbox: a directory the script may read and write (may be repeated; default: the script's folder).", valueName: "dir"))
+    var allowed: [String] = []
+
+    @Option(name: .customLong("cpu-limit"), help: ArgumentHelp("Fail a trial that uses more than SECONDS of CPU time (its thread's); the next trial runs.", valueName: "seconds"))
+    var cpuLimit: Double?
+
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp("End the whole run after SECONDS of wall-clock time (exit status 1).", valueName: "seconds"))
+    var timeLimit: Double?
+
     @Flag(name: .customShort("v"), help: "Print the version, as `lua -v` does (then run the script or chunks, if any).")
     var showVersion = false
 
@@ -47,7 +60,12 @@ struct TuneluaCommand: ParsableCommand {
     /// which `main` splits off before parsing so that options after it belong to the script.
     var script: [String] = []
 
-    enum CodingKeys: String, CodingKey { case chunks, interactive, memoryLimit, workers, showVersion, stubsDirectory }
+    enum CodingKeys: String, CodingKey {
+        case chunks, interactive, memoryLimit, workers, sandbox, allowed, cpuLimit, timeLimit, showVersion, stubsDirectory
+    }
+
+    /// The options that take a value (the word after them is not the script).
+    static let optionsWithValues: Set<String> = ["-e", "--memory-limit", "--workers", "--stubs", "--allow", "--cpu-limit", "--time-limit"]
 
     /// Splits the command line as `lua` does: options, then the script and its arguments.
     static func split(_ arguments: [String]) -> (options: [String], script: [String]) {
@@ -55,7 +73,7 @@ struct TuneluaCommand: ParsableCommand {
         while i < arguments.count {
             let word = arguments[i]
             if word == "--" { return (Array(arguments[..<i]), Array(arguments[(i + 1)...])) }
-            if word == "-e" || word == "--memory-limit" || word == "--workers" || word == "--stubs" { i += 2; continue }
+            if optionsWithValues.contains(word) { i += 2; continue }
             if word.hasPrefix("-") && word != "-" { i += 1; continue }
             break
         }
@@ -96,6 +114,11 @@ struct TuneluaCommand: ParsableCommand {
         }
         LuaState.limitProcessMemory(limit)
         let scriptPath = script.first
+        let sandbox = try makeSandbox(scriptPath: scriptPath)
+        for (name, value) in [("--cpu-limit", cpuLimit), ("--time-limit", timeLimit)] {
+            if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name): must be a positive number of seconds (got \(value))") }
+        }
+        if let timeLimit { Self.endRun(after: timeLimit) }
         let repl = interactive || (scriptPath == nil && chunks.isEmpty)
         let readsStandardInput = repl && isatty(0) == 0 && !interactive
         // `-` is the script read from standard input, as in `lua -` (workers run its text).
@@ -106,7 +129,7 @@ struct TuneluaCommand: ParsableCommand {
         let launch: @Sendable (@escaping (LuaState) -> Void) -> Error? = { [limit] prepare in
             ScriptRunner.runWorker(program.program, memoryLimit: limit, host: program.host!, prepare: prepare)
         }
-        let host = ScriptHost(defaultWorkers: workers, launch: canLaunch ? launch : nil)
+        let host = ScriptHost(defaultWorkers: workers, sandbox: sandbox, cpuLimit: cpuLimit, launch: canLaunch ? launch : nil)
         program.host = host
         let runner: ScriptRunner
         do {
@@ -132,6 +155,38 @@ struct TuneluaCommand: ParsableCommand {
                 // As `lua` does: a non-terminal standard input is run as a script.
                 guard runner.runStandardInput(read: { program.program.standardInput = $0 }) else { throw ExitCode(1) }
             }
+        }
+    }
+}
+
+extension TuneluaCommand {
+    /// `--sandbox` with its `--allow` directories (the script's folder when none is named; the
+    /// working directory for `-e`, standard input and the REPL).
+    func makeSandbox(scriptPath: String?) throws -> Sandbox? {
+        guard sandbox else {
+            if !allowed.isEmpty { throw ValidationError("--allow: only with --sandbox") }
+            return nil
+        }
+        var directories = allowed
+        if directories.isEmpty {
+            let folder = scriptPath.flatMap { $0 == "-" ? nil : ($0 as NSString).deletingLastPathComponent } ?? ""
+            directories = [folder.isEmpty ? "." : folder]
+        }
+        do {
+            return try Sandbox(allowing: directories)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// `--time-limit`: the whole run ends at the limit, whatever it is doing (a script may catch
+    /// any error, so nothing short of ending the process is certain to stop it). What a search
+    /// committed stays, as after `kill -9`; the trial that was running runs again on resume.
+    static func endRun(after seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            writeError("tunelua: stopped: the run reached its --time-limit of \(seconds) s\n")
+            fflush(nil)
+            _exit(1)
         }
     }
 }

@@ -106,6 +106,16 @@ struct CommandLineTests {
         #expect(limited.stderr.contains("not enough memory"))
     }
 
+    /// The sandbox's options take their value from the next word: the script is what follows.
+    @Test func sandboxOptionsTakeTheirValues() throws {
+        let path = try Tunelua.script("print(require('tunelua').sandboxed, ...)")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let result = try Tunelua.run(["--sandbox", "--allow", folder, "--allow", "/tmp", "--cpu-limit", "5", "--time-limit", "60", path, "a", "--sandbox"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "true\ta\t--sandbox\n")
+        #expect(try Tunelua.run([path, "--sandbox"]).stdout == "false\t--sandbox\n")
+    }
+
     @Test func badMemoryLimitIsAClearError() throws {
         let result = try Tunelua.run(["--memory-limit", "lots", "-e", "print(1)"])
         #expect(result.status != 0)

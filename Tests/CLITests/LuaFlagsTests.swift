@@ -70,5 +70,8 @@ struct LuaFlagsTests {
         let help = try Tunelua.run(["--help"]).stdout
         #expect(help.contains("[-v]"))
         #expect(help.contains("[--stubs <dir>]"))
+        for flag in ["[--sandbox]", "[--allow <dir> ...]", "[--cpu-limit <seconds>]", "[--time-limit <seconds>]"] {
+            #expect(help.contains(flag), "\(flag) missing from:\n\(help)")
+        }
     }
 }

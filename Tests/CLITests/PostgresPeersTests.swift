@@ -20,11 +20,11 @@ enum TestPostgres {
         return r.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
     }
 
-    /// Starts `tunelua script args` with `storage` in the environment, output to pipes.
-    static func start(_ script: String, _ args: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `tunelua options script args` with `storage` in the environment, output to pipes.
+    static func start(_ script: String, _ args: [String], options: [String] = [], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tunelua.binary)
-        process.arguments = [script] + args
+        process.arguments = options + [script] + args
         var env = ProcessInfo.processInfo.environment
         env["TUNELUA_STORAGE"] = url
         env.merge(environment) { $1 }
@@ -194,5 +194,60 @@ struct PostgresPeersTests {
         let rows = try TestPostgres.query("SELECT trial_id, status, worker FROM tunelua_trials WHERE project = '\(project)' ORDER BY idx")
         #expect(rows.count == 6)
         #expect(rows.first == ["0", "COMPLETED", "tuner1"], "the re-run's result stands: \(rows)")
+    }
+
+    /// A peer's pruner decides with the intermediate values of trials another peer completed while
+    /// its own trial ran: the bad peer's trial waits until the good peer has completed two trials,
+    /// then its first report is pruned against them (MedianPruner, two startup trials).
+    @Test func pruningSeesTheIntermediateValuesOfAnotherPeersTrials() throws {
+        let code = """
+            local kt = require "tunelua"
+            local project, mode, dir = arg[1], arg[2], arg[3]
+            local function exists(name) local f = io.open(dir .. "/" .. name) if f then f:close() end return f ~= nil end
+            local function touch(name) io.open(dir .. "/" .. name, "w"):close() end
+            local function await(name) while not exists(name) do local t = os.clock() + 0.01 while os.clock() < t do end end end
+            local completed = 0
+            local tuner = kt.RandomSearch{ objective = kt.Objective("loss", "min"), max_trials = 5, project_name = project,
+              verbose = 0, heartbeat_interval = 0.2, pruner = kt.pruners.MedianPruner{ n_startup_trials = 2 },
+              run_trial = function(self, trial)
+                local x = trial.hyperparameters:Float("x", 0, 1)
+                io.write("ran ", trial.trial_id, "\\n"); io.flush()
+                if mode == "good" then
+                  if completed >= 2 then await("bad-ended") end
+                  for step = 0, 3 do trial:report(step, 0.0) end
+                  completed = completed + 1
+                  if completed == 2 then touch("good-two") end
+                  return { loss = 0.0 }
+                end
+                await("good-two")
+                for step = 0, 3 do
+                  trial:report(step, 10.0)
+                  if trial:should_prune() then touch("bad-ended") return end
+                end
+                touch("bad-ended")
+                return { loss = 10.0 }
+              end }
+            tuner:search()
+            """
+        let path = try Tunelua.script(code, name: "prune.lua")
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let project = TestPostgres.project("prune")
+        let good = try TestPostgres.start(path, [project, "good", dir])
+        let bad = try TestPostgres.start(path, [project, "bad", dir])
+        let results = [good, bad].map(TestPostgres.finish)
+        for r in results { #expect(r.status == 0, "\(r.stderr)") }
+        let badIds = lines(results[1].stdout, "ran ").map { $0[1] }
+        let goodIds = lines(results[0].stdout, "ran ").map { $0[1] }
+        #expect(!badIds.isEmpty && badIds.count + goodIds.count == 5, "good \(goodIds), bad \(badIds)")
+        let rows = try TestPostgres.query("""
+            SELECT t.trial_id, t.status, (SELECT count(*) FROM tunelua_intermediate i
+                                          WHERE i.project = t.project AND i.trial_id = t.trial_id)
+            FROM tunelua_trials t WHERE t.project = '\(project)' ORDER BY t.idx
+            """)
+        let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0[0], ($0[1], $0[2])) })
+        for id in badIds {
+            #expect(byId[id]?.0 == "PRUNED" && byId[id]?.1 == "1", "the bad peer's trial \(id) is pruned at its first step: \(rows)")
+        }
+        for id in goodIds { #expect(byId[id]?.0 == "COMPLETED" && byId[id]?.1 == "4", "\(rows)") }
     }
 }

@@ -5,14 +5,16 @@
 -- working directory (it writes files named by its hostile strings there) and as WORKDIR:
 --   cd SCRATCH && tunelua .../Tests/fuzz/fuzz.lua SEED CALLS SCRATCH
 -- It prints `fuzz seed=S calls=N errors=E` at the end; the driver (Tests/CLITests/FuzzTests.swift,
--- tools/fuzz) runs several seeds in several processes.
-local seed, calls, workdir = tonumber(arg[1]) or 1, tonumber(arg[2]) or 2000, arg[3] or (os.tmpname() .. ".d")
-math.randomseed(seed)
-os.execute("mkdir -p '" .. workdir .. "'")
-
+-- tools/fuzz) runs several seeds in several processes. Under `tunelua --sandbox --allow SCRATCH`
+-- (docs/sandbox.md) it runs with what the sandbox leaves: no io or debug tricks, methods found by
+-- name instead of through the debug library, WORKDIR made by the driver.
 local kt = require "tunelua"
 local keras = require "tunelua.keras"
 local data = require "tunelua.data"
+
+local seed, calls, workdir = tonumber(arg[1]) or 1, tonumber(arg[2]) or 2000, arg[3] or (os.tmpname() .. ".d")
+math.randomseed(seed)
+if not kt.sandboxed then os.execute("mkdir -p '" .. workdir .. "'") end
 
 -- Long loops a hostile argument can ask for (epochs = 2^53, max_trials = huge): not bugs, just
 -- slow; the named functions are called with arguments that keep them short instead.
@@ -52,9 +54,13 @@ local hostile = {
   function() return { name = "x", [1] = "y", [true] = 1 } end,
   function() return function() error("raising function") end end, function() return function() coroutine.yield(1) end end,
   function() return { run_trial = function() coroutine.yield() end, build = function() error({}) end } end, function() return function(...) return ... end end,
-  function() return coroutine.create(function() end) end, function() return io.tmpfile() end, function() return io.stdout end,
+  function() return coroutine.create(function() end) end,
   function() return true end, function() return false end,
 }
+if not kt.sandboxed then
+  hostile[#hostile + 1] = function() return io.tmpfile() end
+  hostile[#hostile + 1] = function() return io.stdout end
+end
 
 -- MARK: objects, to reach methods
 local objects = {}
@@ -107,13 +113,27 @@ end
 collect("kt.", kt, 1)
 collect("keras.", keras, 1)
 collect("data.", data, 1)
+local methodNames = [[add build close conditional_scope copy count_params declare_hyperparameters evaluate exists
+  extend fit get get_best_hyperparameters get_best_models get_best_step get_best_trials get_best_value get_config
+  get_direction get_history get_last_value get_space get_state get_trial get_weights intermediate_values is_active
+  is_instance load_model load_weights mean merge name_scope pop populate_space predict report reshape results_summary
+  rows run_trial save save_model save_weights search search_space_summary set_state set_weights should_prune std
+  summary totable update_space Float Int Choice Boolean Fixed compile]]
 -- Methods: the metatable's metamethods and the method table the __index closure holds.
 for _, o in ipairs(objects) do
   local mt = getmetatable(o.value)
   if type(mt) == "table" then
     collect(o.name .. ":", mt, 4)
     local index = rawget(mt, "__index")
-    if type(index) == "function" then
+    if type(index) == "function" and kt.sandboxed then
+      -- No debug library: ask the object for the methods docs/reference.md names.
+      local methods = {}
+      for name in methodNames:gmatch("%S+") do
+        local ok, v = pcall(function() return o.value[name] end)
+        if ok and type(v) == "function" then methods[name] = v end
+      end
+      collect(o.name .. ":", methods, 4)
+    elseif type(index) == "function" then
       for i = 1, 8 do
         local name, up = debug.getupvalue(index, i)
         if name == nil then break end
@@ -135,7 +155,7 @@ end
 -- Tricks only the debug library can play: our metatables on foreign userdata, another class's
 -- metatable on our objects, a Swift function's upvalue swapped for another value.
 local function trick()
-  local r = math.random(4)
+  local r = kt.sandboxed and 4 or math.random(4)
   local o = objects[math.random(#objects)].value
   local mt = getmetatable(o)
   if r == 1 and type(mt) == "table" then
@@ -161,7 +181,7 @@ local function remember(v)
   end
 end
 
-local trace = os.getenv("FUZZ_TRACE") ~= nil   -- names each call on stderr, to find a hang
+local trace = not kt.sandboxed and os.getenv("FUZZ_TRACE") ~= nil   -- names each call on stderr, to find a hang
 local errors, done = 0, 0
 local started = os.clock()
 for _ = 1, calls do
@@ -197,4 +217,4 @@ for _ = 1, calls do
   done = done + 1
   if done % 200 == 0 then collectgarbage() end
 end
-io.write(string.format("fuzz seed=%d calls=%d errors=%d targets=%d objects=%d cpu=%.1fs\n", seed, done, errors, #targets, #objects, os.clock() - started))
+print(string.format("fuzz seed=%d calls=%d errors=%d targets=%d objects=%d cpu=%.1fs", seed, done, errors, #targets, #objects, os.clock() - started))

@@ -358,8 +358,8 @@ enum KerasBinding {
 
         let models = state.newTable()
         models["load_model"] = state.function(name: "load_model") { call in
-            guard let path = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
-            let model = try Sequential.load(path, seed: seed, threadPool: threads)
+            guard let given = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
+            let model = try Sequential.load(try call.state.allowedPath(given, function: "load_model"), seed: seed, threadPool: threads)
             let box = ModelBox(model)
             if let compiled = model.savedCompile {
                 box.optimizer = try compiled.optimizerConfig ?? optimizerConfig(.string(compiled.optimizer.lowercased()))

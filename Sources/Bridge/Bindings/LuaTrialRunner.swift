@@ -39,17 +39,19 @@ final class LuaTrialRunner: TrialRunner {
         return TrialResultReader.read(results.first ?? .nil, state: state)
     }
 
-    /// `trial_timeout`: the state's count hook stops Lua code, and training stops between batches.
+    /// `trial_timeout` and the state's CPU limit (`--cpu-limit`): the state's count hook stops Lua
+    /// code, and training stops between batches.
     func running<T>(timeout: Double?, _ body: () throws -> T) throws -> T {
-        guard let timeout else { return try body() }
+        let cpuLimit = state.trialCPULimit
+        guard timeout != nil || cpuLimit != nil else { return try body() }
         let interrupt = state.interrupt
-        interrupt.arm(timeout: timeout)
+        interrupt.arm(timeout: timeout, cpuLimit: cpuLimit)
         defer { interrupt.disarm() }
         do {
             return try body()
         } catch {
-            // A timeout that surfaced as another error (training's cancellation, a wrapped error).
-            if !interrupt.isRequested, let seconds = interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
+            // A limit that surfaced as another error (training's cancellation, a wrapped error).
+            if !interrupt.isRequested, let stop = interrupt.timedOut { throw TrialTimedOut(seconds: stop.seconds, cpu: stop.cpu) }
             throw error
         }
     }
@@ -94,7 +96,7 @@ final class LuaTrialRunner: TrialRunner {
         } catch let error as LuaError {
             if state.interrupt.isRequested { throw SearchInterrupted() }
             // Before any more Lua runs: the timeout's hook would stop that too.
-            if let seconds = state.interrupt.timedOut { throw TrialTimedOut(seconds: seconds) }
+            if let stop = state.interrupt.timedOut { throw TrialTimedOut(seconds: stop.seconds, cpu: stop.cpu) }
             switch ErrorsBinding.kind(of: error, state: state) {
             case "TrialPruned":
                 throw TrialPruned(ErrorsBinding.message(of: error, state: state))

@@ -149,17 +149,17 @@ final class ModelBox {
         }
         c.method("save_weights") { call in
             guard let path = call.string(at: 2) else { throw call.typeError(1, expected: "string") }
-            try this(call).model.saveWeights(path)
+            try this(call).model.saveWeights(try call.state.allowedPath(path, function: "save_weights"))
             return 0
         }
         c.method("load_weights") { call in
             guard let path = call.string(at: 2) else { throw call.typeError(1, expected: "string") }
-            try this(call).model.loadWeights(path)
+            try this(call).model.loadWeights(try call.state.allowedPath(path, function: "load_weights"))
             return 0
         }
         c.method("save") { call in
             guard let path = call.string(at: 2) else { throw call.typeError(1, expected: "string") }
-            try this(call).model.save(path)
+            try this(call).model.save(try call.state.allowedPath(path, function: "save"))
             return 0
         }
         c.getter("name") { (m: ModelBox) in .string(m.model.name) }

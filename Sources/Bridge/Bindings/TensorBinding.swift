@@ -174,7 +174,8 @@ enum DataBinding {
         let m = state.newTable()
         m["csv"] = state.function(name: "csv") { call in
             let args = try csv.bind(call)
-            let path = args.string("path")!, label = args.string("label", default: "label"), header = args.bool("header", default: true)
+            let path = try call.state.allowedPath(args.string("path")!, function: "csv")
+            let label = args.string("label", default: "label"), header = args.bool("header", default: true)
             let xy = try call.state.sharedTensors(SharedData.fileKey("csv", path, "\(label)\u{0}\(header)")) {
                 let (x, y) = try CSVReader.read(path: path, label: label, header: header)
                 return [x, y]
@@ -182,11 +183,13 @@ enum DataBinding {
             return call.results(box(xy[0]), box(xy[1]))
         }
         m["idx"] = state.function(name: "idx") { call in
-            guard let path = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
+            guard let given = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
+            let path = try call.state.allowedPath(given, function: "idx")
             return call.results(box(try call.state.sharedTensors(SharedData.fileKey("idx", path)) { [try IDXReader.read(path: path)] }[0]))
         }
         m["npy"] = state.function(name: "npy") { call in
-            guard let path = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
+            guard let given = call.string(at: 1) else { throw call.typeError(1, expected: "string") }
+            let path = try call.state.allowedPath(given, function: "npy")
             return call.results(box(try call.state.sharedTensors(SharedData.fileKey("npy", path)) { [try NPYReader.read(path: path)] }[0]))
         }
         m["tensor"] = state.function(name: "tensor") { call in

@@ -13,6 +13,7 @@ public enum Tunelua {
             let module = state.newTable()
             module["version"] = .string(version)
             module["HyperParameters"] = try HyperParametersBinding.classTable(state: state)
+            module["sandboxed"] = .boolean(state.sandbox != nil)
             module["is_worker"] = state.function(name: "is_worker") { call in call.results(.boolean(call.state.workerContext != nil)) }
             try TunerBinding.install(into: module, state: state)
             return .table(module)

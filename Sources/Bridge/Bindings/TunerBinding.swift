@@ -323,6 +323,7 @@ enum TunerBinding {
         let directory = args.string("directory", default: ".")
         let projectName = args.string("project_name", default: "untitled_project")
         let path = URL(fileURLWithPath: directory).appendingPathComponent(projectName).standardizedFileURL.path
+        _ = try call.state.allowedPath(path, function: name)
         let workers = try WorkerCount.resolve(args["workers"], host: call.state.scriptHost, function: name)
         let deterministic = args.bool("deterministic", default: false)
         if let context {

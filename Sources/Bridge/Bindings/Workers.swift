@@ -4,10 +4,14 @@ import Foundation
 
 /// What the command tells every Lua state it runs: how to start one more state running the same
 /// script (a worker), how many workers a search runs when its tuner does not say (`--workers`,
-/// `TUNELUA_WORKERS`), and the data the states share.
+/// `TUNELUA_WORKERS`), the sandbox and CPU limit every state gets, and the data the states share.
 public final class ScriptHost: @unchecked Sendable {
     /// `--workers` as given ("4", "auto"), or nil.
     public let defaultWorkers: String?
+    /// `--sandbox`: every state the command makes, workers included, is made with it.
+    public let sandbox: Sandbox?
+    /// `--cpu-limit`: seconds of CPU time per trial, in every state.
+    public let cpuLimit: Double?
     /// Runs the script in a new state on the calling thread, after `prepare` has set that state
     /// up as a worker; returns the error that ended the run, if any.
     let launch: (@Sendable (_ prepare: @escaping (LuaState) -> Void) -> Error?)?
@@ -18,8 +22,11 @@ public final class ScriptHost: @unchecked Sendable {
 
     /// - Parameter launch: makes a state like the main one (modules, `arg`), calls `prepare` on
     ///   it, then runs the script in it; returns what ended the run.
-    public init(defaultWorkers: String?, launch: (@Sendable (_ prepare: @escaping (LuaState) -> Void) -> Error?)?) {
+    public init(defaultWorkers: String?, sandbox: Sandbox? = nil, cpuLimit: Double? = nil,
+                launch: (@Sendable (_ prepare: @escaping (LuaState) -> Void) -> Error?)?) {
         self.defaultWorkers = defaultWorkers
+        self.sandbox = sandbox
+        self.cpuLimit = cpuLimit
         self.launch = launch
     }
 }

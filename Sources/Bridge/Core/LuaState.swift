@@ -44,11 +44,18 @@ public final class LuaState {
     private var bindingStorage: [String: AnyObject] = [:]
     /// Modules `require` finds before searching the file system.
     private var preloads: [String: (LuaState) throws -> LuaValue] = [:]
+    /// Set in a state made for a script one did not write (`--sandbox`; docs/sandbox.md).
+    public let sandbox: Sandbox?
+    /// Seconds of CPU time each trial this state runs may use (`--cpu-limit`); nil for none.
+    public var trialCPULimit: Double?
 
     /// Creates a state with Lua's standard libraries.
-    /// - Parameter memoryLimit: soft cap on the Lua heap in bytes; past it, allocations made while
-    ///   Lua code runs fail with Lua's "not enough memory" error.
-    public init(memoryLimit: Int = LuaState.defaultMemoryLimit) throws(LuaError) {
+    /// - Parameters:
+    ///   - memoryLimit: soft cap on the Lua heap in bytes; past it, allocations made while Lua code
+    ///     runs fail with Lua's "not enough memory" error.
+    ///   - sandbox: narrows the libraries and the files the state may reach (docs/sandbox.md).
+    public init(memoryLimit: Int = LuaState.defaultMemoryLimit, sandbox: Sandbox? = nil) throws(LuaError) {
+        self.sandbox = sandbox
         allocator = .allocate(capacity: 1)
         allocator.initialize(to: tl_alloc_state(used: 0, limit: max(memoryLimit, 1 << 20), inSwift: 1, refused: 0,
                                                 shared: LuaState.processHeap, pending: 0))
@@ -73,6 +80,7 @@ public final class LuaState {
         }
         installFunctionBoxMetatable()
         try installPreloadSearcher()
+        if let sandbox { try applySandbox(sandbox) }
     }
 
     deinit { close() }
@@ -128,6 +136,13 @@ public final class LuaState {
         }
     }
 
+    /// The cap that refused an allocation: this state's, or the process's when that is lower.
+    var memoryLimitText: String {
+        let shared = LuaState.processHeap.pointee.limit
+        let limit = shared > 0 ? min(shared, allocator.pointee.limit) : allocator.pointee.limit
+        return "\(limit) bytes"
+    }
+
     /// Bytes the Lua heap uses now.
     public var memoryInUse: Int { allocator.pointee.used }
     /// The soft cap on the Lua heap.
@@ -149,16 +164,19 @@ public final class LuaState {
     /// Runs a file as `lua FILE` does; the chunk name is the path as given.
     @discardableResult
     public func run(file path: String, arguments: [LuaValue] = []) throws(LuaError) -> [LuaValue] {
-        let status = path.withCString { luaL_loadfilex(L, $0, nil) }
+        let status = path.withCString { luaL_loadfilex(L, $0, chunkMode) }
         guard status == LUA_OK else { throw takeError(L, status: status) }
         let function = LuaFunction(state: self, popping: L)
         return try function.call(arguments)
     }
 
+    /// Text only in a sandbox (a binary chunk can break the VM's assumptions), either otherwise.
+    private var chunkMode: String? { sandbox == nil ? nil : "t" }
+
     /// Compiles a chunk without running it.
     public func load(_ code: String, chunkName: String = "=(string)") throws(LuaError) -> LuaFunction {
         // withCString's buffer holds every byte of the string (embedded NULs included).
-        let status = code.withCString { tl_loadbuffer(L, $0, code.utf8.count, chunkName, nil) }
+        let status = code.withCString { tl_loadbuffer(L, $0, code.utf8.count, chunkName, chunkMode) }
         guard status == LUA_OK else { throw takeError(L, status: status) }
         return LuaFunction(state: self, popping: L)
     }
@@ -180,7 +198,8 @@ public final class LuaState {
 
         if status == LUA_ERRMEM {
             tl_pop(L, 1)
-            return LuaError(message: "not enough memory", traceback: traceback)
+            return LuaError(message: "not enough memory (the Lua heap reached the memory limit, \(memoryLimitText); see --memory-limit)",
+                            traceback: traceback)
         }
         if let text = tl_tolstring_raw(L, -1, nil) {
             let message = String(cString: text)

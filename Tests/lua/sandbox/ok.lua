@@ -1,0 +1,2 @@
+-- An allowed module, for Tests/lua/sandbox/escapes.lua.
+return "ok module"
