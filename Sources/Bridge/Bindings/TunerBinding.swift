@@ -230,8 +230,10 @@ enum TunerBinding {
         }
         tuner.method("report") { call in
             let h = try handle(call)
-            let path = call.string(at: 2)
-            if path == nil && !call.isNil(at: 2) { throw call.argumentError(1, "string expected, got \(call.typeName(at: 2))") }
+            let given = call.string(at: 2)
+            if given == nil && !call.isNil(at: 2) { throw call.argumentError(1, "string expected, got \(call.typeName(at: 2))") }
+            // The default path lies in the project's directory, which the sandbox already allowed.
+            let path = try given.map { try call.state.allowedPath($0, function: "report") }
             return call.results(.string(try h.tuner.report(to: path)))
         }
         tuner.method("search_space_summary") { call in
