@@ -61,6 +61,8 @@ struct ReportTests {
         let mid = try #require(log.fraction(.float(1e-3)))
         #expect(abs(mid - 0.5) < 1e-9)
         #expect(log.ticks.map(\.1) == ["1e-04", "0.001", "0.01"])
+        // A span of one ulp still ends (a bounded number of ticks).
+        #expect(PlotAxis.fitting("s", [1e20, 1e20.nextUp]).ticks.count <= 12)
         let choice = PlotAxis.of(try .choice("act", values: [.string("relu"), .string("tanh")]), name: "act", values: [])
         #expect(choice.ticks.map(\.1) == ["relu", "tanh"] && choice.fraction(.string("tanh")) == 0.75)
     }

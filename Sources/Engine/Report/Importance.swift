@@ -57,8 +57,3 @@ public enum Importance {
         return h.map { $0 / total }
     }
 }
-
-extension PlotAxis {
-    /// The number of categories of a categorical axis (0 otherwise).
-    var categoryCount: Int { if case let .categorical(labels) = scale { return labels.count }; return 0 }
-}

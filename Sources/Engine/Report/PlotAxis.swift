@@ -62,6 +62,9 @@ public struct PlotAxis {
 
     public var isCategorical: Bool { if case .categorical = scale { return true }; return false }
 
+    /// The number of categories of a categorical axis (0 otherwise).
+    var categoryCount: Int { if case let .categorical(labels) = scale { return labels.count }; return 0 }
+
     /// Where a hyperparameter value sits on this axis (0 = start, 1 = end); nil when it cannot.
     public func fraction(_ value: HPValue) -> Double? {
         if case let .categorical(labels) = scale {
@@ -108,7 +111,8 @@ public struct PlotAxis {
             let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
             var out: [(Double, String)] = []
             var v = Foundation.ceil(lo / step) * step
-            while v <= hi + step * 1e-9 {
+            // Bounded: a span of a few ulps would never step past `hi`.
+            while v <= hi + step * 1e-9 && out.count < 12 {
                 out.append(((v - lo) / (hi - lo), PlotAxis.label(abs(v) < step * 1e-9 ? 0 : v)))
                 v += step
             }
