@@ -19,6 +19,8 @@ struct TuneluaCommand: ParsableCommand {
             tunelua -v                  print the version (then run what else is given)
             tunelua --stubs DIR         write LuaLS annotation files for editors into DIR
             tunelua summary DIR/PROJECT print the results of an existing project
+            tunelua report DIR/PROJECT  write its HTML report (plots and every trial)
+            tunelua export DIR/PROJECT  write its trials as CSV or JSON (--format json)
             tunelua check DIR/PROJECT   check a project's database (read-only)
             """,
         version: "tunelua \(Tunelua.version) (\(Tunelua.luaVersion))"
@@ -89,6 +91,14 @@ struct TuneluaCommand: ParsableCommand {
         if showVersion && script.isEmpty && chunks.isEmpty && !interactive { return }
         if script.first == "summary" {
             try Summary.run(Array(script.dropFirst()))
+            return
+        }
+        if script.first == "report" {
+            try Report.run(Array(script.dropFirst()))
+            return
+        }
+        if script.first == "export" {
+            try Export.run(Array(script.dropFirst()))
             return
         }
         if script.first == "check" {

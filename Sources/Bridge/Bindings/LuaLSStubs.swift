@@ -165,7 +165,7 @@ public enum LuaLSStubs {
         "HyperParameters:get": "number|string|boolean", "HyperParameters:is_active": "boolean",
         "HyperParameters:copy": "HyperParameters", "HyperParameters:get_config": "table",
         "Tuner:get_best_hyperparameters": "HyperParameters[]", "Tuner:get_best_models": "Sequential[]",
-        "Tuner:load_model": "Sequential", "Tuner:get_state": "table",
+        "Tuner:load_model": "Sequential", "Tuner:get_state": "table", "Tuner:report": "string",
         "Oracle:get_best_trials": "Trial[]", "Oracle:hypervolume": "number", "Oracle:get_trial": "Trial", "Oracle:get_space": "HyperParameters",
         "Oracle:get_state": "table",
         "Sequential:fit": "History", "Sequential:predict": "Tensor", "Sequential:count_params": "integer",

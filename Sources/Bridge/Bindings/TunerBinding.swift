@@ -228,6 +228,14 @@ enum TunerBinding {
             try handle(call).tuner.resultsSummary(call.value(at: 2).integerValue.map(Int.init) ?? 10)
             return 0
         }
+        tuner.method("report") { call in
+            let h = try handle(call)
+            let given = call.string(at: 2)
+            if given == nil && !call.isNil(at: 2) { throw call.argumentError(1, "string expected, got \(call.typeName(at: 2))") }
+            // The default path lies in the project's directory, which the sandbox already allowed.
+            let path = try given.map { try call.state.allowedPath($0, function: "report") }
+            return call.results(.string(try h.tuner.report(to: path)))
+        }
         tuner.method("search_space_summary") { call in
             try handle(call).tuner.searchSpaceSummary(extended: call.value(at: 2).boolValue ?? false)
             return 0

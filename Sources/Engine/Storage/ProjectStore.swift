@@ -41,6 +41,14 @@ public protocol ProjectStore: AnyObject {
     /// Releases the database and the project lock.
     func close()
 
+    /// Where `tunelua report` and `tuner:report()` write by default: `DIR/PROJECT/report.html` for
+    /// a project in a directory, `PROJECT-report.html` in the current directory otherwise.
+    var defaultReportPath: String { get }
+
+    /// Another store on the same project that only reads, without the project lock, each `load` one
+    /// consistent snapshot (`tuner:report` while the tuner's own store writes).
+    func reader() throws -> ProjectStore
+
     /// Runs an oracle decision under the project's lock, the oracle first refreshed with other
     /// processes' changes (default: just runs it; see `ProjectStore+Decisions.swift`).
     func decide<T>(_ oracle: Oracle, _ body: () throws -> T) throws -> T
@@ -48,4 +56,14 @@ public protocol ProjectStore: AnyObject {
     var peerWait: Double? { get }
     /// Whether other processes may share the project (default false).
     var isShared: Bool { get }
+}
+
+/// Defaults: the report beside the project's files; no second reader (the test and benchmark
+/// doubles that keep trials in memory).
+extension ProjectStore {
+    public var defaultReportPath: String { location + "/report.html" }
+
+    public func reader() throws -> ProjectStore {
+        throw EngineError(.notImplemented, "report: the store at '\(location)' cannot be read apart from its tuner")
+    }
 }

@@ -63,27 +63,28 @@ public final class SQLiteStore: ProjectStore {
         }
     }
 
-    /// Opens an existing project for reading only (`tunelua summary`); takes no lock.
+    /// Opens an existing project for reading only (`tunelua summary`, `report`, `export`): takes no
+    /// lock, so it works while a search writes the project.
     public init(readingProjectAt path: String) throws {
         location = path.hasSuffix("/") ? String(path.dropLast()) : path
         databasePath = location + "/" + SQLiteStore.databaseName
         readOnly = true
         guard access(databasePath, R_OK) == 0 else {
-            throw EngineError(.notFound, "summary: no tunelua project at '\(location)' (\(SQLiteStore.databaseName) not found)")
+            throw EngineError(.notFound, "no tunelua project at '\(location)' (\(SQLiteStore.databaseName) not found)")
         }
         let findings = try ProjectFileCheck.beforeOpening(databasePath, recordedSalt: SQLiteStore.readLockRecord(location).salt)
         do {
             try openForReading(findings: findings)
-        } catch let e as EngineError where e.kind == .projectLocked {
+        } catch {
             close()
-            throw EngineError(.projectLocked, "summary: the project '\(location)' is in use by a running search; run summary when it finishes")
+            throw error
         }
     }
 
     private func openForReading(findings: ProjectFileCheck.Findings) throws {
         do {
             try openDatabase(flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)
-            sqlite3_busy_timeout(db, 300)
+            sqlite3_busy_timeout(db, 5000)
             _ = try queryInt("PRAGMA user_version")
         } catch {
             // Read-only media: SQLite cannot make the WAL index beside the database. Nothing can
@@ -92,7 +93,7 @@ public final class SQLiteStore: ProjectStore {
             close()
             try openDatabase(flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, uri: "file:" + SQLiteStore.uriEscaped(databasePath) + "?immutable=1")
         }
-        try checkIntegrity(findings: findings)
+        try snapshot { try checkIntegrity(findings: findings) }
     }
 
     deinit { close() }
@@ -152,6 +153,13 @@ public final class SQLiteStore: ProjectStore {
             salt = UInt32(line.dropFirst("wal-salt ".count).trimmingPrefix("0x"), radix: 16)
         }
         return (pid.isEmpty ? "?" : pid, salt)
+    }
+
+    /// The process that last opened the project for writing, when it is still alive (a search
+    /// may be running: `tunelua report --watch` goes on); nil otherwise.
+    public static func writerProcess(ofProjectAt path: String) -> Int32? {
+        guard let pid = Int32(readLockRecord(path.hasSuffix("/") ? String(path.dropLast()) : path).pid), pid > 0 else { return nil }
+        return kill(pid, 0) == 0 || errno == EPERM ? pid : nil
     }
 
     /// The WAL salt-1 read from the lock file when the project opened.
@@ -219,10 +227,9 @@ public final class SQLiteStore: ProjectStore {
         sqlite3_busy_timeout(db, 5000)
         // Until the checks below pass, closing must not checkpoint a WAL into the database.
         _ = tl_sqlite_no_checkpoint_on_close(db, 1)
-        // One writer per project (the flock says so too): exclusive locking keeps the WAL index in
-        // process memory and skips the per-transaction file locks, a large share of a commit's cost.
-        // A reader (`tunelua summary`) waits until the search ends.
-        try exec("PRAGMA locking_mode=EXCLUSIVE")
+        // Normal locking (not EXCLUSIVE, which would keep the WAL index in process memory): readers
+        // in other processes (`tunelua summary`, `report`, `export`) read WAL snapshots while the
+        // search writes.
         let version = try queryInt("PRAGMA user_version")
         if version == 0 {
             // Before WAL, so the mark lands in the main file's header, where the next open checks it.
@@ -333,6 +340,17 @@ public final class SQLiteStore: ProjectStore {
     // MARK: - ProjectStore
 
     public func load() throws -> StoredProject? {
+        readOnly ? try snapshot(loadRows) : try loadRows()
+    }
+
+    /// Runs `body` in one read transaction: a WAL snapshot, never half of what a search commits.
+    private func snapshot<T>(_ body: () throws -> T) throws -> T {
+        try exec("BEGIN DEFERRED")
+        defer { sqlite3_exec(db, "COMMIT", nil, nil, nil) }
+        return try body()
+    }
+
+    private func loadRows() throws -> StoredProject? {
         let meta = try queryPairs("SELECT key, value FROM project")
         guard let kind = meta["oracle_kind"] else { return nil }
         let objective = try Objective(json: JSON.parse(meta["objective"] ?? "null", source: "'\(databasePath)', table project, key 'objective'"))
@@ -348,7 +366,7 @@ public final class SQLiteStore: ProjectStore {
         var trials: [(trial: Trial, values: HPValues)] = []
         var byId: [String: Trial] = [:]
         var ended: [(Int, String)] = []
-        let sel = try statement("SELECT trial_id, idx, status, hyperparameters, score, best_step, message, run_count, end_seq, worker FROM trials ORDER BY idx")
+        let sel = try statement("SELECT trial_id, idx, status, hyperparameters, score, best_step, message, run_count, end_seq, worker, started, ended FROM trials ORDER BY idx")
         defer { sqlite3_reset(sel) }
         while try step(sel) {
             let id = columnText(sel, 0) ?? ""
@@ -362,6 +380,8 @@ public final class SQLiteStore: ProjectStore {
             trial.message = columnText(sel, 6)
             trial.runCount = Int(sqlite3_column_int64(sel, 7))
             trial.worker = columnText(sel, 9)
+            if sqlite3_column_type(sel, 10) != SQLITE_NULL { trial.started = sqlite3_column_double(sel, 10) }
+            if sqlite3_column_type(sel, 11) != SQLITE_NULL { trial.ended = sqlite3_column_double(sel, 11) }
             if sqlite3_column_type(sel, 8) != SQLITE_NULL { ended.append((Int(sqlite3_column_int64(sel, 8)), id)) }
             trials.append((trial, values))
             byId[id] = trial
@@ -425,6 +445,7 @@ public final class SQLiteStore: ProjectStore {
             bind(up, 7, worker)
             bindState(up, 8, 9, oracleState)
             try run(up)
+            rowOf[trial.trialId] = Int64(trial.index)
             if rerun {
                 let del = try statement("DELETE FROM metrics WHERE trial_id = ?")
                 bind(del, 1, trial.trialId)
@@ -439,10 +460,7 @@ public final class SQLiteStore: ProjectStore {
     public func metricsReported(trialId: String, metrics: [(name: String, value: Double, direction: Objective.Direction)], step: Int) throws {
         try transaction {
             try insertMetrics(trialId, metrics, step)
-            let hb = try statement("UPDATE trials SET heartbeat = ? WHERE trial_id = ?")
-            sqlite3_bind_double(hb, 1, Self.now())
-            bind(hb, 2, trialId)
-            try run(hb)
+            try beat(trialId)
         }
     }
 
@@ -456,6 +474,22 @@ public final class SQLiteStore: ProjectStore {
                 if value.isNaN { sqlite3_bind_null(st, 4) } else { sqlite3_bind_double(st, 4, value) }
                 try run(st)
             }
+            try beat(trialId)
+        }
+    }
+
+    /// Rows of the trials this store started, by trial id: `trial_id` has no index, and a scan of
+    /// `trials` at every report made a long search slow down as it grew.
+    private var rowOf: [String: Int64] = [:]
+
+    /// A running trial's heartbeat, written with each report.
+    private func beat(_ trialId: String) throws {
+        if let row = rowOf[trialId] {
+            let hb = try statement("UPDATE trials SET heartbeat = ? WHERE idx = ?")
+            sqlite3_bind_double(hb, 1, Self.now())
+            sqlite3_bind_int64(hb, 2, row)
+            try run(hb)
+        } else {
             let hb = try statement("UPDATE trials SET heartbeat = ? WHERE trial_id = ?")
             sqlite3_bind_double(hb, 1, Self.now())
             bind(hb, 2, trialId)
@@ -521,6 +555,8 @@ public final class SQLiteStore: ProjectStore {
         guard n > 0, let p = sqlite3_column_blob(st, 0) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
+
+    public func reader() throws -> ProjectStore { try SQLiteStore(readingProjectAt: location) }
 
     public func close() {
         for (_, st) in statements { sqlite3_finalize(st) }

@@ -42,6 +42,8 @@ final class SynchronizedStore: ProjectStore {
         try locked { try base.loadCheckpoint(trialId: trialId, step: step) }
     }
     func close() { locked { base.close() } }
+    func reader() throws -> ProjectStore { try base.reader() }
+    var defaultReportPath: String { base.defaultReportPath }
     func decide<T>(_ oracle: Oracle, _ body: () throws -> T) throws -> T { try locked { try base.decide(oracle, body) } }
     var peerWait: Double? { locked { base.peerWait } }
     var isShared: Bool { base.isShared }

@@ -19,6 +19,10 @@ public final class Trial {
     public var runCount = 0
     /// The worker that ran it last (`tuner0`, `tuner1`, …, Keras Tuner's `tuner_id` convention).
     public var worker: String?
+    /// When the last run started and ended (Unix seconds, as stored; nil until known), for the
+    /// report's timeline and the export.
+    public var started: Double?
+    public var ended: Double?
     /// What the trial reported while running (Optuna's `intermediate_values`), apart from `metrics`.
     public var intermediateValues = IntermediateValues()
     /// Set once the pruner said to stop: the run then ends PRUNED whatever it returns.

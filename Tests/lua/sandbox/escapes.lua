@@ -61,6 +61,9 @@ refused(outside("RandomSearch", "/tmp/escape"), kt.RandomSearch, { objective = "
   directory = "/tmp", project_name = "escape", run_trial = function() return 0 end })
 refused("is outside the sandbox (allowed: ", kt.RandomSearch, { objective = "loss", max_trials = 1,
   directory = here, project_name = "../../escape", run_trial = function() return 0 end })
+local reported = kt.RandomSearch{ objective = "loss", max_trials = 1, directory = here, project_name = "reported",
+  verbose = 0, run_trial = function() return 0 end }
+refused(outside("report", out), reported.report, reported, out)
 
 -- `..` and symbolic links are resolved before the check.
 refused("(resolves to /etc/passwd) is outside the sandbox", data.csv, here .. "/sub/../../../../../../../etc/passwd")

@@ -25,6 +25,8 @@ public final class PostgresStore: ProjectStore {
     public private(set) var firstWorker = 0
 
     let db: PostgresConnection
+    /// The URL it was opened with, for `reader()`.
+    private let url: String
     private var heartbeat: PostgresHeartbeat?
     private let lockKey: Int64
     private var inTransaction = false
@@ -61,6 +63,7 @@ public final class PostgresStore: ProjectStore {
         readOnly = false
         peerId = PostgresStore.makePeerId()
         lockKey = PostgresStore.lockKey(projectName)
+        self.url = url
         db = try PostgresConnection(url: url, url: parsed)
         try PostgresSchema.ensure(db)
         try join(overwrite: overwrite, workers: max(1, workers))
@@ -78,12 +81,13 @@ public final class PostgresStore: ProjectStore {
         readOnly = true
         peerId = "reader"
         lockKey = PostgresStore.lockKey(projectName)
+        self.url = url
         db = try PostgresConnection(url: url, url: parsed)
         let known = try db.execute("SELECT to_regclass('tunelua_projects') IS NOT NULL")
         let exists = known[0, 0] == "t"
             ? try db.execute("SELECT 1 FROM tunelua_projects WHERE project = $1", [projectName]).count > 0 : false
         guard exists else {
-            throw EngineError(.notFound, "summary: no tunelua project '\(projectName)' in \(parsed.redacted)")
+            throw EngineError(.notFound, "no tunelua project '\(projectName)' in \(parsed.redacted)")
         }
     }
 
@@ -319,13 +323,21 @@ public final class PostgresStore: ProjectStore {
     // MARK: - ProjectStore
 
     public func load() throws -> StoredProject? {
+        guard readOnly else { return try loadRows() }
+        // A reader (summary, report, export) sees one snapshot, never half of what a peer commits.
+        try db.script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "starting a read")
+        defer { _ = try? db.script("COMMIT", what: "ending a read") }
+        return try loadRows()
+    }
+
+    private func loadRows() throws -> StoredProject? {
         let meta = try db.execute("SELECT oracle_kind, objective, state, state_seq FROM tunelua_projects WHERE project = $1",
                                   [project], what: "reading the project")
         guard meta.count > 0, let kind = meta[0, 0] else { return nil }
         let objective = try Objective(json: JSON.parse(meta[0, 1] ?? "null"))
         lastStateSeq = Int64(meta[0, 3] ?? "0") ?? 0
         let rows = try db.execute("""
-            SELECT trial_id, idx, status, hyperparameters, score, best_step, message, run_count, end_seq, worker, seq
+            SELECT trial_id, idx, status, hyperparameters, score, best_step, message, run_count, end_seq, worker, seq, started, ended
             FROM tunelua_trials WHERE project = $1 ORDER BY idx
             """, [project], what: "reading the trials")
         var trials: [(trial: Trial, values: HPValues)] = []
@@ -343,6 +355,8 @@ public final class PostgresStore: ProjectStore {
             trial.message = rows[r, 6]
             trial.runCount = Int(rows[r, 7] ?? "0") ?? 0
             trial.worker = rows[r, 9]
+            trial.started = rows[r, 11].flatMap(Double.init)
+            trial.ended = rows[r, 12].flatMap(Double.init)
             if let e = rows[r, 8].flatMap({ Int($0) }) { endSeqs[id] = e }
             lastSeq = max(lastSeq, Int64(rows[r, 10] ?? "0") ?? 0)
             trials.append((trial, values))
@@ -514,6 +528,9 @@ public final class PostgresStore: ProjectStore {
             SELECT data FROM tunelua_checkpoints WHERE project = $1 AND trial_id = $2 ORDER BY saved DESC, step DESC LIMIT 1
             """, [Array(project.utf8), Array(trialId.utf8)], binary: [], binaryResult: true, what: "loading a checkpoint of trial \(trialId)")
     }
+
+    public func reader() throws -> ProjectStore { try PostgresStore(readingProject: project, url: url) }
+    public var defaultReportPath: String { project + "-report.html" }
 
     private var closed = false
 
