@@ -96,4 +96,34 @@ struct ReportTests {
         #expect(svg.contains("<title>Pareto front</title>"))
         #expect(HTMLReport.paretoFront([], names: ["a", "b"], directions: [.min, .min]) == nil)
     }
+
+    /// Pareto mode: the front is drawn from the values each trial keeps, and the hypervolume of
+    /// the front so far never falls and grows only when a trial extends the front.
+    @Test func paretoModeDrawsTheFrontAndTheHypervolumeSoFar() throws {
+        let objective = try Objective(pareto: [Objective("f1", .min), Objective("f2", .min)])
+        // (f1, f2) per trial: the third is dominated by the second, the fourth extends the front.
+        let values: [(Double, Double)] = [(4, 0), (1, 1), (2, 2), (0, 4)]
+        let trials = values.enumerated().map { i, v in
+            let t = Trial(trialId: Trial.makeId(index: i, maxTrials: 10), index: i, hyperparameters: HyperParameters(), status: .completed)
+            t.metrics.update("f1", v.0, direction: .min)
+            t.metrics.update("f2", v.1, direction: .min)
+            t.score = v.0 + v.1
+            return t
+        }
+        let report = HTMLReport(ReportData(location: "dir/p", objective: objective, space: [], trials: trials), now: 0)
+        #expect(report.objectivePoints == [[4, 0], [1, 1], [2, 2], [0, 4]])
+        #expect(report.plotTitles.contains("Pareto front") && report.plotTitles.contains("Hypervolume"))
+        // The reference point: each worst value pushed 10% of the range further, (4.4, 4.4).
+        let reference = Hypervolume.nadirReference(report.objectivePoints)
+        #expect(reference == [4.4, 4.4])
+        let expected = [[[4.0, 0.0]], [[4.0, 0.0], [1, 1]], [[4.0, 0.0], [1, 1]], [[4.0, 0.0], [1, 1], [0, 4]]]
+            .map { Hypervolume.compute($0, reference: reference) }
+        #expect(report.hypervolumeSoFar == expected)
+        #expect(expected[1] > expected[0] && expected[2] == expected[1] && expected[3] > expected[2])
+        let svg = try #require(report.hypervolumeHistory).render()
+        #expect(svg.contains("<title>Hypervolume</title>"))
+        let sumMode = HTMLReport(ReportData(location: "dir/p", objective: try Objective(multi: [Objective("f1", .min), Objective("f2", .min)]),
+                                            space: [], trials: trials), now: 0)
+        #expect(sumMode.hypervolumeSoFar == nil && sumMode.hypervolumeHistory == nil, "no hypervolume without Pareto mode")
+    }
 }

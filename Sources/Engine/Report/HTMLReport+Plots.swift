@@ -17,6 +17,7 @@ extension HTMLReport {
         out += data.parameterNames.compactMap(slice)
         if let iv = intermediateValues { out.append(iv) }
         if let p = paretoFrontOfStoredObjectives { out.append(p) }
+        if let h = hypervolumeHistory { out.append(h) }
         if let t = timeline { out.append(t) }
         return out
     }
@@ -212,16 +213,54 @@ extension HTMLReport {
 
     // MARK: - Pareto front
 
-    /// The front of a project whose objective is a list: each trial's best value of the first two
-    /// objectives (the stored metrics); nil when the project has one objective.
+    /// The front of a project whose objective is a list, drawn on its first two objectives; nil
+    /// when the project has one objective.
     var paretoFrontOfStoredObjectives: SVGPlot? {
         let parts = data.objective.components
         guard parts.count >= 2 else { return nil }
-        let points = data.trials.filter { $0.status == .completed }.compactMap { t -> [Double]? in
-            let values = parts.prefix(2).compactMap { t.metrics.histories[$0.name]?.bestValue }
-            return values.count == 2 ? values : nil
+        return HTMLReport.paretoFront(objectivePoints.map { Array($0.prefix(2)) }, names: parts.prefix(2).map(\.name),
+                                      directions: parts.prefix(2).map(\.direction))
+    }
+
+    /// Each completed trial's value per objective, in trial order: in Pareto mode the values the
+    /// trial keeps (docs/reference.md, "Pareto mode"), otherwise each objective's best value.
+    var objectivePoints: [[Double]] {
+        let objective = data.objective, parts = objective.components
+        return data.trials.filter { $0.status == .completed }.compactMap { t -> [Double]? in
+            if objective.isPareto { return objective.paretoValues(of: t.metrics)?.values }
+            let values = parts.compactMap { t.metrics.histories[$0.name]?.bestValue }
+            return values.count == parts.count ? values : nil
         }
-        return HTMLReport.paretoFront(points, names: parts.prefix(2).map(\.name), directions: parts.prefix(2).map(\.direction))
+    }
+
+    /// Pareto mode: the hypervolume of the front of the trials completed so far, after each of
+    /// them, against the nadir-based reference point of all of them (`Oracle:hypervolume`'s
+    /// default); nil in sum mode.
+    var hypervolumeSoFar: [Double]? {
+        guard data.objective.isPareto else { return nil }
+        let points = objectivePoints.map(data.objective.minimized).filter { !$0.contains(where: \.isNaN) }
+        let reference = Hypervolume.nadirReference(points)
+        var front: [[Double]] = []
+        var volume = 0.0
+        return points.map { p in
+            // Only a point the front does not already cover changes the volume.
+            if !front.contains(where: { $0 == p || ParetoFront.dominates($0, p) }) {
+                front.removeAll { ParetoFront.dominates(p, $0) }
+                front.append(p)
+                volume = Hypervolume.compute(front, reference: reference)
+            }
+            return volume
+        }
+    }
+
+    var hypervolumeHistory: SVGPlot? {
+        guard let series = hypervolumeSoFar, series.count >= 2 else { return nil }
+        let x = PlotAxis.fitting("completed trials", [1, Double(series.count)])
+        let y = PlotAxis.fitting("hypervolume", [0] + series)
+        var plot = SVGPlot(title: "Hypervolume", x: x, y: y)
+        let line = series.enumerated().compactMap { i, v in x.fraction(Double(i + 1)).flatMap { fx in y.fraction(v).map { (fx, $0) } } }
+        plot.lines([line], color: HTMLReport.red, width: 2, label: "front so far")
+        return plot
     }
 
     /// Draws a 2-D Pareto front: `points` hold one value per objective (the first two are drawn);
