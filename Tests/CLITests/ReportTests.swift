@@ -76,6 +76,20 @@ struct ReportTests {
         print("searched")
         """
 
+    /// A Pareto search (docs/reference.md, "Pareto mode") on f1 = x², f2 = (x − 2)², with reports.
+    static let paretoScript = """
+        local kt = require "tunelua"
+        local tuner = kt.RandomSearch{ objective = { kt.Objective("f1", "min"), kt.Objective("f2", "min") },
+          multi_objective = "pareto", max_trials = 12, seed = 5, directory = arg[1], project_name = arg[2], verbose = 0,
+          run_trial = function(self, trial)
+            local x, y = trial.hyperparameters:Float("x", -1, 3), trial.hyperparameters:Int("y", 0, 3)
+            for step = 0, 2 do trial:report(step, { f1 = x * x + y / (step + 1), f2 = (x - 2) ^ 2 + y / (step + 1) }) end
+            return { f1 = x * x + y / 3, f2 = (x - 2) ^ 2 + y / 3 }
+          end }
+        tuner:search()
+        print("searched")
+        """
+
     /// A fresh directory for one test's projects.
     static func directory() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tunelua-report-\(UUID().uuidString)")
@@ -152,7 +166,8 @@ struct ReportTests {
         let dir = try Self.directory()
         try Self.search(Self.blackBoxScript(trials: 30), dir, "bb")
         try Self.search(Self.kerasScript, dir, "keras")
-        for (project, hyperparameters, trials) in [("bb", 6, 30), ("keras", 5, 4)] {
+        try Self.search(Self.paretoScript, dir, "pareto")
+        for (project, hyperparameters, trials) in [("bb", 6, 30), ("keras", 5, 4), ("pareto", 2, 12)] {
             let page = dir + "/\(project).html"
             let r = try Tunelua.run(["report", dir + "/" + project, "-o", page])
             #expect(r.status == 0 && r.stdout == "Wrote \(page) (\(trials) trials)\n", "\(r.stdout)\(r.stderr)")
@@ -161,6 +176,7 @@ struct ReportTests {
             #expect(!html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http"))
             #expect(!html.contains("<script src") && !html.contains("<link"))
             #expect(html.contains("PED-ANOVA"), "the report says how importance was computed")
+            #expect(html.contains(project == "pareto" ? "<p>Pareto front: " : "<p>Best trial <b>"), "\(project): the best trials named")
 
             // Each browser run bounded by timeout(1): a hung Chromium fails the test, never stalls it.
             let dom = try Tunelua.run(["60", chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
@@ -168,7 +184,7 @@ struct ReportTests {
             #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
             let console = dom.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
             #expect(console.isEmpty, "console messages: \(console)")
-            for title in Self.plotTitles {
+            for title in Self.plotTitles + (project == "pareto" ? ["Pareto front", "Hypervolume"] : []) {
                 #expect(dom.stdout.contains("<title>\(title)</title>"), "\(project): no plot titled \(title)")
             }
             #expect(dom.stdout.components(separatedBy: "<title>Slice</title>").count - 1 == hyperparameters, "\(project): one slice per hyperparameter")

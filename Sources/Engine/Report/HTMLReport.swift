@@ -77,7 +77,16 @@ public struct HTMLReport {
         var out = "<p>Project <code>\(HTMLReport.escape(data.location))</code>, made \(TrialExport.isoTime(now)).<br>"
         out += "Objective: <code>\(HTMLReport.escape(data.objective.description))</code>. "
         out += "\(data.trials.count) trial\(data.trials.count == 1 ? "" : "s")\(statuses.isEmpty ? "" : ": " + statuses).</p>\n"
-        if let best = data.best {
+        if data.objective.isPareto {
+            // No one best trial: the non-dominated ones (docs/reference.md, "Pareto mode").
+            let completed = data.trials.filter { $0.status == .completed }
+            let points = completed.map { data.objective.paretoValues(of: $0.metrics).map { data.objective.minimized($0.values) } }
+            let front = ParetoFront.front(points).map { HTMLReport.escape(completed[$0].trialId) }
+            if !front.isEmpty {
+                let shown = front.prefix(20).joined(separator: ", ") + (front.count > 20 ? ", …" : "")
+                out += "<p>Pareto front: \(front.count) trial\(front.count == 1 ? "" : "s"), <b>\(shown)</b>.</p>\n"
+            }
+        } else if let best = data.best {
             out += "<p>Best trial <b>\(HTMLReport.escape(best.trialId))</b>, score <b>\(TrialExport.shortest(best.score!))</b>"
             let values = best.hyperparameters.values.map { "\(HTMLReport.escape($0.name)) = \(HTMLReport.escape($0.value.description))" }
             if !values.isEmpty { out += ": " + values.joined(separator: ", ") }
