@@ -82,17 +82,7 @@ struct NetworkHosts {
 
     /// Starts `tunelua script args` on host `a` or `b`, with the server's URL as its storage.
     static func start(on host: String, _ script: String, _ args: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", "\(tag)-\(host)", Tunelua.binary, script] + args
-        var env = ProcessInfo.processInfo.environment
-        env["TUNELUA_STORAGE"] = url
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
+        try TestPostgres.start(script, args, storage: url, namespace: "\(tag)-\(host)")
     }
 
     /// Sets host `host`'s link up or down.

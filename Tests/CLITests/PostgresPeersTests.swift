@@ -20,13 +20,16 @@ enum TestPostgres {
         return r.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
     }
 
-    /// Starts `tunelua options script args` with `storage` in the environment, output to pipes.
-    static func start(_ script: String, _ args: [String], options: [String] = [], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `tunelua options script args` with `storage` in the environment, output to pipes; in
+    /// the network namespace `namespace` when given (PostgresNetworkTests).
+    static func start(_ script: String, _ args: [String], options: [String] = [], environment: [String: String] = [:],
+                      storage: String? = url, namespace: String? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Tunelua.binary)
-        process.arguments = options + [script] + args
+        let command = options + [script] + args
+        process.executableURL = URL(fileURLWithPath: namespace == nil ? Tunelua.binary : "/usr/sbin/ip")
+        process.arguments = namespace.map { ["netns", "exec", $0, Tunelua.binary] + command } ?? command
         var env = ProcessInfo.processInfo.environment
-        env["TUNELUA_STORAGE"] = url
+        env["TUNELUA_STORAGE"] = storage
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe()

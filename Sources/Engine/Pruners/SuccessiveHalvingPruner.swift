@@ -53,12 +53,8 @@ public final class SuccessiveHalvingPruner: Pruner {
         var rung = rungs[trial.trialId]?.count ?? 0
         let value = values[step]!
         while true {
-            if minResource == nil {
-                let steps = study.trials.filter { $0.status == .completed }.compactMap { $0.intermediateValues.lastStep }
-                guard let last = steps.max() else { return false }
-                minResource = max(last / 100, 1)
-            }
-            let promotionStep = minResource! * Self.power(reductionFactor, minEarlyStoppingRate + rung)
+            guard let minResource = resolvedMinResource(study) else { return false }
+            let promotionStep = minResource * Self.power(reductionFactor, minEarlyStoppingRate + rung)
             if step < promotionStep { return false }
             if value.isNaN { return true }
             // The others' values at this rung, taken before this trial's is recorded, plus its own.
@@ -71,18 +67,24 @@ public final class SuccessiveHalvingPruner: Pruner {
         }
     }
 
+    /// `min_resource`, "auto" resolved once a trial has completed: its last step / 100, at least 1.
+    private func resolvedMinResource(_ study: PruningStudy) -> Int? {
+        if minResource == nil {
+            let steps = study.trials.filter { $0.status == .completed }.compactMap { $0.intermediateValues.lastStep }
+            guard let last = steps.max() else { return nil }
+            minResource = max(last / 100, 1)
+        }
+        return minResource
+    }
+
     /// The rule above with the objectives' values at each rung, ranked by `ParetoFront.order`.
     private func prunePareto(_ trial: Trial, in study: PruningStudy) -> Bool {
         let iv = trial.intermediateValues
         guard let step = iv.lastStep, let value = study.objective.minimizedValues(iv.row(at: step)) else { return false }
         var rung = paretoRungs[trial.trialId]?.count ?? 0
         while true {
-            if minResource == nil {
-                let steps = study.trials.filter { $0.status == .completed }.compactMap { $0.intermediateValues.lastStep }
-                guard let last = steps.max() else { return false }
-                minResource = max(last / 100, 1)
-            }
-            let promotionStep = minResource! * Self.power(reductionFactor, minEarlyStoppingRate + rung)
+            guard let minResource = resolvedMinResource(study) else { return false }
+            let promotionStep = minResource * Self.power(reductionFactor, minEarlyStoppingRate + rung)
             if step < promotionStep { return false }
             if value.contains(where: \.isNaN) { return true }
             var competing = study.trials.compactMap { t in
