@@ -59,4 +59,30 @@ struct TunerOutputTests {
         #expect(result.stderr.contains("search.lua:2: warning: RandomSearch: the `logger` argument is not supported and will be ignored"))
         #expect(result.stderr.contains("search.lua:2: warning: RandomSearch: the `distribution_strategy` argument is not supported and will be ignored"))
     }
+
+    /// `trial:summary()` in Pareto mode prints each objective's value instead of the score (the
+    /// sum), for a trial of this run and for one resumed from the store.
+    @Test func paretoTrialSummaryShowsEachObjective() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-pareto-\(UUID().uuidString)").path
+        let path = try Tunelua.script("""
+            local kt = require "tunelua"
+            local function tuner(n)
+              return kt.RandomSearch{ objective = { kt.Objective("f1", "min"), kt.Objective("f2", "max") },
+                multi_objective = "pareto", max_trials = n, verbose = 0, directory = "\(dir)", project_name = "p",
+                run_trial = function(self, trial)
+                  trial.hyperparameters:Float("x", 0, 1)
+                  return { f1 = 0.25, f2 = 4.5 }
+                end }
+            end
+            local t = tuner(1)
+            t:search()
+            t.oracle:get_trial("0"):summary()
+            t:close()
+            tuner(1).oracle:get_trial("0"):summary()
+            """)
+        let result = try Tunelua.run([path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.components(separatedBy: "f1: 0.25\nf2: 4.5\n").count == 3, "\(result.stdout)")
+        #expect(!result.stdout.contains("Score:"), "\(result.stdout)")
+    }
 }

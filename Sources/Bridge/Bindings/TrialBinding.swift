@@ -62,7 +62,8 @@ enum TrialBinding {
             guard let t = call.object(at: 1, as: Trial.self) else {
                 throw LuaCallError("summary: call it on a Trial, as trial:summary()")
             }
-            Console.write(t.summary + "\n")
+            // In Pareto mode each objective's value instead of the score (the sum).
+            Console.write((t.tuner.map { t.summary(objective: $0.oracle.objective) } ?? t.summary) + "\n")
             return 0
         }
         c.metamethod("__tostring") { call in

@@ -70,6 +70,8 @@ public final class Tuner {
             store.close()
             throw error
         }
+        // Resumed trials know their tuner as new ones do (their summary needs the objective).
+        for trial in oracle.orderedTrials { trial.tuner = self }
     }
 
     deinit { store.close() }
