@@ -35,7 +35,7 @@ struct PostgresNetworkTests {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let project = TestPostgres.project("hosts")
         let peers = try ["a", "b"].map { try hosts.start(on: $0, path, [$0, $0 == "a" ? "b" : "a", dir, project]) }
-        let results = peers.map(TestPostgres.finish)
+        let results = peers.map { TestPostgres.finish($0) }
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         let ran = results.map { $0.stdout.split(separator: "\n").filter { $0.hasPrefix("ran ") }.map { $0.split(separator: " ") } }
         #expect(ran.allSatisfy { !$0.isEmpty }, "both hosts ran trials")
@@ -60,8 +60,7 @@ struct PostgresNetworkTests {
         #expect(down.status == 0, "\(down.stderr)")
         let other = try hosts.start(on: "b", path, [project, "6", "0.05", "run"])
         // Were the cut peer still beating, the other would wait for its trial forever.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if other.0.isRunning { other.0.terminate() } }
-        let result = TestPostgres.finish(other)
+        let result = TestPostgres.finish(other, within: 60)
         kill(cut.0.processIdentifier, SIGKILL)
         _ = TestPostgres.finish(cut)
         #expect(result.status == 0, "\(result.stderr)")

@@ -39,7 +39,11 @@ enum TestPostgres {
         return (process, out, err)
     }
 
-    static func finish(_ p: (Process, Pipe, Pipe)) -> Tunelua.Result {
+    /// Waits for a started peer and returns what it printed. One still running after `seconds`
+    /// is killed (a peer waiting for a trial that never ends fails its test, never stalls the run).
+    static func finish(_ p: (Process, Pipe, Pipe), within seconds: Double = 180) -> Tunelua.Result {
+        let process = p.0
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         nonisolated(unsafe) var errData = Data()
         let done = DispatchSemaphore(value: 0)
         Thread {
@@ -95,7 +99,7 @@ struct PostgresPeersTests {
         let path = try Tunelua.script(Self.script, name: "peers.lua")
         let project = TestPostgres.project("three")
         let peers = try (0..<3).map { _ in try TestPostgres.start(path, [project, "30", "0.02", "run"]) }
-        let results = peers.map(TestPostgres.finish)
+        let results = peers.map { TestPostgres.finish($0) }
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         let ran = results.flatMap { lines($0.stdout, "ran ") }
         #expect(ran.count == 30)
@@ -130,7 +134,7 @@ struct PostgresPeersTests {
         let path = try Tunelua.script(code)
         let project = TestPostgres.project("threads")
         let peers = try (0..<2).map { _ in try TestPostgres.start(path, [project]) }
-        let results = peers.map(TestPostgres.finish)
+        let results = peers.map { TestPostgres.finish($0) }
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         // Each process names its two workers after its own tuner id: tuner0/tuner1 and tuner2/tuner3.
         let ids = results.compactMap { $0.stdout.split(separator: "\n").first { $0.hasPrefix("peer ") }?.dropFirst(5) }
@@ -159,7 +163,7 @@ struct PostgresPeersTests {
         _ = TestPostgres.finish(doomed)
         // Restarted after the kill, the process is a peer again (with a worker number of its own).
         let restarted = try TestPostgres.start(path, [project, "12", "0.2", "run"])
-        let results = (others + [restarted]).map(TestPostgres.finish)
+        let results = (others + [restarted]).map { TestPostgres.finish($0) }
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         let reruns = results.flatMap { lines($0.stdout, "ran ") }.filter { $0[1] == hung[0] }
         #expect(reruns.count == 1, "trial \(hung[0]) ran again exactly once: \(reruns)")
@@ -200,8 +204,10 @@ struct PostgresPeersTests {
     }
 
     /// A peer's pruner decides with the intermediate values of trials another peer completed while
-    /// its own trial ran: the bad peer's trial waits until the good peer has completed two trials,
-    /// then its first report is pruned against them (MedianPruner, two startup trials).
+    /// its own trial ran: the bad peer starts once the good one has ended the first trial (until
+    /// then no peer may propose another: the space is unknown), its trial waits until the good peer
+    /// has completed two, then its first report is pruned against them (MedianPruner, two startup
+    /// trials).
     @Test func pruningSeesTheIntermediateValuesOfAnotherPeersTrials() throws {
         let code = """
             local kt = require "tunelua"
@@ -219,6 +225,7 @@ struct PostgresPeersTests {
                   if completed >= 2 then await("bad-ended") end
                   for step = 0, 3 do trial:report(step, 0.0) end
                   completed = completed + 1
+                  if completed == 1 then touch("good-one") end
                   if completed == 2 then touch("good-two") end
                   return { loss = 0.0 }
                 end
@@ -236,8 +243,13 @@ struct PostgresPeersTests {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let project = TestPostgres.project("prune")
         let good = try TestPostgres.start(path, [project, "good", dir])
+        guard waitFor(dir + "/good-one") else {
+            _ = TestPostgres.finish(good, within: 0)
+            Issue.record("the good peer never ended its first trial")
+            return
+        }
         let bad = try TestPostgres.start(path, [project, "bad", dir])
-        let results = [good, bad].map(TestPostgres.finish)
+        let results = [good, bad].map { TestPostgres.finish($0) }
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         let badIds = lines(results[1].stdout, "ran ").map { $0[1] }
         let goodIds = lines(results[0].stdout, "ran ").map { $0[1] }

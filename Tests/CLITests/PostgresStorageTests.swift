@@ -116,7 +116,7 @@ struct PostgresStorageTests {
             """
         let path = try Tunelua.script(code)
         let peers = try (0..<2).map { _ in try TestPostgres.start(path, [project]) }
-        let results = peers.map(TestPostgres.finish)
+        let results = peers.map { TestPostgres.finish($0) }
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         for r in results {
             let seen = r.stdout.split(separator: "\n").filter { $0.hasPrefix("seen ") }.compactMap { Int($0.split(separator: " ")[2]) }
@@ -144,7 +144,7 @@ struct PostgresStorageTests {
             """)
         let project = TestPostgres.project("pareto")
         let peers = try (0..<2).map { _ in try TestPostgres.start(path, [project, "16"]) }
-        for r in peers.map(TestPostgres.finish) { #expect(r.status == 0, "\(r.stderr)") }
+        for r in peers.map { TestPostgres.finish($0) } { #expect(r.status == 0, "\(r.stderr)") }
         let resumed = try Tunelua.run([path, project, "20"], environment: ["TUNELUA_STORAGE": TestPostgres.url!])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let best = resumed.stdout.split(separator: "\n").filter { $0.hasPrefix("best ") }.map { $0.split(separator: " ") }

@@ -167,7 +167,7 @@ struct SandboxedPeersTests {
         let peers = try (0..<2).map { _ in
             try TestPostgres.start(path, [project, folder], options: ["--sandbox", "--cpu-limit", "0.5"])
         }
-        let results = peers.map(TestPostgres.finish)
+        let results = peers.map { TestPostgres.finish($0) }
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         let rows = try TestPostgres.query("""
             SELECT status, count(*), min(message) FROM tunelua_trials WHERE project = '\(project)' GROUP BY status ORDER BY status
