@@ -16,6 +16,12 @@ local function tuner(max_trials)
                  run_trial = quadratics }
 end
 
+local function pruned_count(tuner)
+  local n = 0
+  for _, trial in pairs(tuner.oracle.trials) do if trial.status == "PRUNED" then n = n + 1 end end
+  return n
+end
+
 local function dominates(a, b)
   local better = false
   for i = 1, #a do
@@ -105,8 +111,7 @@ local pruned = kt.RandomSearch{ objective = objectives, multi_objective = "paret
     return v
   end }
 pruned:search()
-local n = 0
-for _, trial in pairs(pruned.oracle.trials) do if trial.status == "PRUNED" then n = n + 1 end end
+local n = pruned_count(pruned)
 assert(n > 0 and runs == 12, "pruned " .. n)
 for _, b in ipairs(pruned.oracle:get_best_trials(12 - n)) do assert(b.status == "COMPLETED") end
 
@@ -125,7 +130,6 @@ local halved = kt.RandomSearch{ objective = objectives, multi_objective = "paret
     return v
   end }
 halved:search()
-local stopped = 0
-for _, trial in pairs(halved.oracle.trials) do if trial.status == "PRUNED" then stopped = stopped + 1 end end
+local stopped = pruned_count(halved)
 assert(stopped > 0, "Hyperband pruned none")
 print("pareto.lua ok")
